@@ -94,12 +94,13 @@ export interface RunPlan {
 export function planRun(spec: KernelSpec, options: RunOptions, backendName: string): RunPlan {
   const { nx, ny } = options;
   const checkSize = (v: number, what: string) => {
-    if (!Number.isInteger(v) || v < 0) throw new ValueError(`${what} must be a non-negative integer, got ${v}`);
+    if (!Number.isInteger(v) || v < 0)
+      throw new ValueError(`${what} must be a non-negative integer, got ${v}`);
   };
   checkSize(nx, 'nx');
   if (spec.kind === 'reduction') checkSize(ny, 'ny');
   const batch = options.batch ?? [];
-  batch.forEach((b, k) => checkSize(b, `batch[${k}]`));
+  for (const [k, b] of batch.entries()) checkSize(b, `batch[${k}]`);
   const batchSize = batch.reduce((a, b) => a * b, 1);
   const argBatch: (readonly number[])[] = [];
   for (const input of specInputs(spec)) {
@@ -108,9 +109,13 @@ export function planRun(spec: KernelSpec, options: RunOptions, backendName: stri
     const name = `args[${pos}]`;
     if (!buf) throw new ValueError(`${name} is missing: the formula reads Var(${pos},${dim},${cat})`);
     if (buf.backend !== backendName)
-      throw new ValueError(`${name} lives on the '${buf.backend}' backend, not '${backendName}': download it and upload it here`);
+      throw new ValueError(
+        `${name} lives on the '${buf.backend}' backend, not '${backendName}': download it and upload it here`,
+      );
     if (buf.dtype !== spec.dtype)
-      throw new DTypeError(`${name} has dtype ${buf.dtype} but the kernel computes in ${spec.dtype}; convert the data`);
+      throw new DTypeError(
+        `${name} has dtype ${buf.dtype} but the kernel computes in ${spec.dtype}; convert the data`,
+      );
     const ab = options.argBatch?.[pos] ?? batch;
     if (ab.length !== batch.length || ab.some((b, k) => b !== batch[k] && b !== 1))
       throw new ShapeError(
@@ -148,10 +153,13 @@ function checkRanges(r: Ranges, rows: number, reduced: number): void {
   let prevSlice = 0;
   for (let c = 0; c < nc; c++) {
     const [a, b] = [r.rows[2 * c]!, r.rows[2 * c + 1]!];
-    if (a < 0 || b < a || b > rows) throw new ValueError(`ranges.rows cluster ${c} = [${a}, ${b}) is outside [0, ${rows}]`);
+    if (a < 0 || b < a || b > rows)
+      throw new ValueError(`ranges.rows cluster ${c} = [${a}, ${b}) is outside [0, ${rows}]`);
     const s = r.slices[c]!;
     if (s < prevSlice || s > r.redRanges.length / 2)
-      throw new ValueError(`ranges.slices[${c}] = ${s} must be non-decreasing and at most ${r.redRanges.length / 2}`);
+      throw new ValueError(
+        `ranges.slices[${c}] = ${s} must be non-decreasing and at most ${r.redRanges.length / 2}`,
+      );
     prevSlice = s;
   }
   for (let k = 0; k < r.redRanges.length; k += 2) {

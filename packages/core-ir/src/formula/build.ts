@@ -264,7 +264,8 @@ export function square(a: Formula): Formula {
 
 /** f^n for an integer n (Pow(f, 1) = f, Pow(f, 2) = Square(f)). */
 export function pow(a: Formula, n: number): Formula {
-  if (!Number.isInteger(n)) throw new ValueError(`Pow takes an integer exponent, got ${n}; use Powf for real exponents`);
+  if (!Number.isInteger(n))
+    throw new ValueError(`Pow takes an integer exponent, got ${n}; use Powf for real exponents`);
   if (n === 1) return a;
   if (n === 2) return square(a);
   return apply(Op.Pow, [a], [n]);
@@ -335,7 +336,8 @@ export function scalprod(a: Formula, b: Formula): Formula {
 
 export function sqNorm2(f: Formula): Formula {
   if (isZero(f)) return zero(1);
-  if (f.op === Op.Subtract && f.children[0]!.dim === f.children[1]!.dim) return sqDist(f.children[0]!, f.children[1]!);
+  if (f.op === Op.Subtract && f.children[0]!.dim === f.children[1]!.dim)
+    return sqDist(f.children[0]!, f.children[1]!);
   return apply(Op.SqNorm2, [f]);
 }
 
@@ -377,6 +379,8 @@ export function extract(f: Formula, start: number, d: number): Formula {
 
 /** The D-vector with f at [start, start + dim f) and zeros elsewhere (adjoint of Extract). */
 export function extractT(f: Formula, start: number, D: number): Formula {
+  // Validate before simplifying, so that the rules below never hide a bad start or size.
+  opDef(Op.ExtractT).dim([f.dim], [start, D]);
   if (start === 0 && D === f.dim) return f;
   if (isZero(f)) return zero(D);
   return apply(Op.ExtractT, [f], [start, D]);
@@ -389,6 +393,8 @@ export const oneHot = (f: Formula, D: number) => apply(Op.OneHot, [f], [D]);
 
 /** The scalar f repeated d times (adjoint of Sum). */
 export function sumT(f: Formula, d: number): Formula {
+  // Validate before simplifying: SumT(f, 1) of a vector f, or SumT(Zero(3), 5), is a shape error.
+  opDef(Op.SumT).dim([f.dim], [d]);
   if (d === 1) return f;
   if (isZero(f)) return zero(d);
   return apply(Op.SumT, [f], [d]);
@@ -418,6 +424,10 @@ export function tensorDot(
   contg: readonly number[],
   permute?: readonly number[],
 ): Formula {
+  if (contf.length !== contg.length)
+    throw new ShapeError(
+      `TensorDot: contf has ${contf.length} axes and contg ${contg.length}; they are contracted in pairs`,
+    );
   const nOut = dimsf.length + dimsg.length - contf.length - contg.length;
   const perm = permute ?? Array.from({ length: nOut }, (_, k) => k);
   return apply(Op.TensorDot, [f, g], encodeTensorDot({ dimsf, dimsg, contf, contg, permute: perm }));

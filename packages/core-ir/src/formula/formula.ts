@@ -39,6 +39,8 @@ export class Formula {
 
   /** Interns a node whose dimension was already checked by the op's dim rule. */
   static make(op: string, children: readonly Formula[], attrs: readonly number[], dim: number): Formula {
+    // -0 and 0 are the same static argument (a float constant's sign lives in its own op).
+    if (op !== 'FloatCst') attrs = attrs.map((a) => (Object.is(a, -0) ? 0 : a));
     const internKey = `${op}|${attrs.map(attrText).join(',')}|${children.map((c) => c.id).join(',')}`;
     const existing = Formula.table.get(internKey)?.deref();
     if (existing) return existing;

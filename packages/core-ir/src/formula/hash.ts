@@ -4,7 +4,10 @@
  * processes (they key the disk caches of compiled kernels).
  */
 export function hashString(text: string): string {
-  return lane(text, 0x9e3779b9).toString(36).padStart(11, '0') + lane(text, 0x85ebca6b).toString(36).padStart(11, '0');
+  return (
+    lane(text, 0x9e3779b9).toString(36).padStart(11, '0') +
+    lane(text, 0x85ebca6b).toString(36).padStart(11, '0')
+  );
 }
 
 function lane(text: string, seed: number): number {

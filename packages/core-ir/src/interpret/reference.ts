@@ -3,8 +3,9 @@
  * with the op table's float64 rules and applying each reduction's direct definition. Simple and
  * obviously right; the conformance suite measures every backend against it.
  */
-import type { TypedArray } from '../dtype.js';
+
 import { argBatchIndex, type DeviceBuffer, planRun, type RunOptions } from '../backend.js';
+import type { TypedArray } from '../dtype.js';
 import { type KernelSpec, reductionSizes, specInputs, specOutputs } from '../kernel/spec.js';
 import { reductionDef } from '../reductions/table.js';
 import { evaluate } from './evaluate.js';
@@ -46,13 +47,16 @@ export function referenceRun(spec: KernelSpec, options: ReferenceRunOptions): Fl
         const values: Float64Array[] = [];
         const weights: Float64Array[] = [];
         for (const red of indices) {
-          const [v, w] = evaluate(spec.weight ? [spec.formula, spec.weight] : [spec.formula], valueAt(row, red));
+          const [v, w] = evaluate(
+            spec.weight ? [spec.formula, spec.weight] : [spec.formula],
+            valueAt(row, red),
+          );
           values.push(v!);
           if (w) weights.push(w);
         }
         outs = def.reference(values, spec.weight ? weights : undefined, indices, reductionSizes(spec));
       }
-      outs.forEach((o, n) => results[n]!.set(o, (b * plan.rows + row) * outputs[n]!.dim));
+      for (const [n, o] of outs.entries()) results[n]!.set(o, (b * plan.rows + row) * outputs[n]!.dim);
     }
   }
   return results;
@@ -70,4 +74,3 @@ function reducedIndices(options: ReferenceRunOptions, reduced: number, row: numb
   }
   return [...out].sort((a, b) => a - b);
 }
-

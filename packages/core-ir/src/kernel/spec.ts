@@ -3,12 +3,13 @@
  * one compiled kernel serves every size; its `key` is stable across processes and keys every
  * compile cache.
  */
+
+import { varsOf } from '../diff/grad.js';
 import type { FloatDType } from '../dtype.js';
 import { DTypeError, ShapeError, UnsupportedError, ValueError } from '../errors.js';
 import { varInfo } from '../formula/build.js';
 import type { Category, Formula } from '../formula/formula.js';
 import { hashString } from '../formula/hash.js';
-import { varsOf } from '../diff/grad.js';
 import type { ProgramInput, ProgramOutput } from '../lower/program.js';
 import { reductionDef } from '../reductions/table.js';
 import { Reduction } from '../reductions/types.js';
@@ -64,13 +65,16 @@ export function reductionSpec(init: ReductionSpecInit): ReductionSpec {
     throw new ShapeError(`${def.name} reduces a scalar formula; this formula has dim ${init.formula.dim}`);
   if (def.weight === 'none' && init.weight)
     throw new ValueError(`${def.name} takes no weight; weights belong to LogSumExp and SumSoftMaxWeight`);
-  if (def.weight === 'required' && !init.weight) throw new ValueError(`${def.name} requires a weight formula`);
+  if (def.weight === 'required' && !init.weight)
+    throw new ValueError(`${def.name} requires a weight formula`);
   if (def.usesK) {
     if (init.k === undefined || !Number.isInteger(init.k) || init.k < 1)
       throw new ValueError(`${def.name} needs an integer k >= 1, got ${init.k}`);
   } else if (init.k !== undefined) throw new ValueError(`${def.name} takes no k`);
   if (accumulator !== dtype && !SUM_LIKE.has(def.name))
-    throw new UnsupportedError(`a separate accumulator dtype applies to Sum and the LogSumExp family only, not ${def.name}`);
+    throw new UnsupportedError(
+      `a separate accumulator dtype applies to Sum and the LogSumExp family only, not ${def.name}`,
+    );
   if (dtype === 'float64' && accumulator !== 'float64')
     throw new DTypeError(`accumulator ${accumulator} is narrower than the data dtype float64; use float64`);
   const spec = {
@@ -108,7 +112,8 @@ export function specInputs(spec: Pick<KernelSpec, 'formula'> & { weight?: Formul
   const byPos = new Map<number, { dim: number; cat: Category }>();
   for (const v of varsOf(spec.formula, ...(spec.weight ? [spec.weight] : []))) {
     const { pos, dim, cat } = varInfo(v);
-    if (pos < 0) throw new ValueError(`variable position ${pos} is negative; positions are argument slots 0, 1, ...`);
+    if (pos < 0)
+      throw new ValueError(`variable position ${pos} is negative; positions are argument slots 0, 1, ...`);
     const seen = byPos.get(pos);
     if (seen && (seen.dim !== dim || seen.cat !== cat))
       throw new ShapeError(

@@ -1,4 +1,15 @@
-import { Alu, cidx, type Expr, type Idx, idxAdd, idxAffine, isConstIdx, loopIdx, type ScalarType, type Stmt } from './program.js';
+import {
+  Alu,
+  cidx,
+  type Expr,
+  type Idx,
+  idxAdd,
+  idxAffine,
+  isConstIdx,
+  loopIdx,
+  type ScalarType,
+  type Stmt,
+} from './program.js';
 
 /**
  * A lowered vector value: unrolled scalars (small dims), a local array filled by a loop (large
@@ -146,7 +157,12 @@ export class LowerCtx {
    * Folds over `dim` components: returns the final accumulators after
    * `accs = step(accs, k)` for k = 0..dim-1 (unrolled, or a loop over mutable locals).
    */
-  fold(dim: number, inits: readonly Expr[], step: (accs: Expr[], k: Idx) => Expr[], ty: ScalarType = 'f'): Expr[] {
+  fold(
+    dim: number,
+    inits: readonly Expr[],
+    step: (accs: Expr[], k: Idx) => Expr[],
+    ty: ScalarType = 'f',
+  ): Expr[] {
     return this.foldNd([dim], inits, (accs, [k]) => step(accs, k!), ty);
   }
 
@@ -170,7 +186,7 @@ export class LowerCtx {
         ids.map((id) => ({ t: 'ref', id }) as Expr),
         ks,
       ).map((e) => this.let(e, ty));
-      next.forEach((e, n) => this.emit({ t: 'set', id: ids[n]!, e }));
+      for (const [n, e] of next.entries()) this.emit({ t: 'set', id: ids[n]!, e });
     });
     return ids.map((id) => ({ t: 'ref', id }));
   }
@@ -190,7 +206,8 @@ export class LowerCtx {
     this.emit({ t: 'array', arr, size: dim, ty: 'f' });
     const covered = new Array<boolean>(dim).fill(false);
     for (const seg of segments) for (let k = 0; k < seg.len; k++) covered[seg.start + k] = true;
-    for (let k = 0; k < dim; k++) if (!covered[k]) this.emit({ t: 'store', arr, idx: cidx(k), e: this.num(0) });
+    for (let k = 0; k < dim; k++)
+      if (!covered[k]) this.emit({ t: 'store', arr, idx: cidx(k), e: this.num(0) });
     for (const seg of segments) {
       if (seg.len <= this.unrollLimit) {
         for (let k = 0; k < seg.len; k++)

@@ -58,8 +58,21 @@ export function lowerKernel(spec: KernelSpec, options: LowerOptions = {}): Lower
   if (spec.kind === 'map') {
     lowerAll([spec.formula]);
     const v = vals.get(spec.formula.id)!;
-    ctx.into(row, () => ctx.each(spec.formula.dim, (k) => ctx.emit({ t: 'out', out: 0, idx: k, e: ctx.at(v, k) })));
-    return { kind: 'map', inputs, outputs, state: [], row, init: [], pair: [], merge: [], finalize: [], counts: ctx.counts };
+    ctx.into(row, () =>
+      ctx.each(spec.formula.dim, (k) => ctx.emit({ t: 'out', out: 0, idx: k, e: ctx.at(v, k) })),
+    );
+    return {
+      kind: 'map',
+      inputs,
+      outputs,
+      state: [],
+      row,
+      init: [],
+      pair: [],
+      merge: [],
+      finalize: [],
+      counts: ctx.counts,
+    };
   }
 
   const def = reductionDef(spec.reduction);

@@ -41,9 +41,27 @@ const noGrad = (xs: readonly Formula[]) => xs.map((x) => zero(x.dim));
 const bool = (b: boolean) => (b ? 1 : 0);
 
 export const binaryOps: OpDef[] = [
-  elementwise(Op.Add, 2, Alu.Add, (a, b) => a! + b!, (_xs, _n, g) => [g, g]),
-  elementwise(Op.Subtract, 2, Alu.Sub, (a, b) => a! - b!, (_xs, _n, g) => [g, minus(g)]),
-  elementwise(Op.Mult, 2, Alu.Mul, (a, b) => a! * b!, ([a, b], _n, g) => [mul(g, b!), mul(g, a!)]),
+  elementwise(
+    Op.Add,
+    2,
+    Alu.Add,
+    (a, b) => a! + b!,
+    (_xs, _n, g) => [g, g],
+  ),
+  elementwise(
+    Op.Subtract,
+    2,
+    Alu.Sub,
+    (a, b) => a! - b!,
+    (_xs, _n, g) => [g, minus(g)],
+  ),
+  elementwise(
+    Op.Mult,
+    2,
+    Alu.Mul,
+    (a, b) => a! * b!,
+    ([a, b], _n, g) => [mul(g, b!), mul(g, a!)],
+  ),
   elementwise(
     Op.Divide,
     2,
@@ -86,7 +104,7 @@ export const clampDef: OpDef = {
   vjp: (node, g) => {
     const [f, a, b] = node.children as [Formula, Formula, Formula];
     return [
-      mul(g, mul(lessOrEqual(a, f), lessOrEqual(f, b))),
+      unbroadcast(mul(g, mul(lessOrEqual(a, f), lessOrEqual(f, b))), f.dim),
       unbroadcast(mul(g, lessThan(f, a)), a.dim),
       unbroadcast(mul(g, lessThan(b, f)), b.dim),
     ];

@@ -1,5 +1,6 @@
 /** Elementwise unary ops: one ALU operation per component, gradients as formulas. */
 import {
+  add,
   cos,
   intCst,
   inv,
@@ -16,12 +17,11 @@ import {
   square,
   step,
   sub,
-  add,
   zero,
 } from '../formula/build.js';
 import type { Formula } from '../formula/formula.js';
 import { Alu } from '../lower/program.js';
-import { evalElementwise, lowerElementwise } from './helpers.js';
+import { checkInt, evalElementwise, lowerElementwise } from './helpers.js';
 import { Op, type OpDef } from './types.js';
 
 /** Builds the definition of an elementwise unary op from its scalar semantics. */
@@ -50,8 +50,18 @@ export const rsqrtF64 = (x: number) => (x === 0 ? 0 : 1 / Math.sqrt(x));
 export const roundHalfAway = (x: number) => Math.sign(x) * Math.round(Math.abs(x));
 
 export const unaryOps: OpDef[] = [
-  unary(Op.Minus, Alu.Neg, (x) => -x, (_x, _n, g) => minus(g)),
-  unary(Op.Inv, Alu.Inv, (x) => 1 / x, (_x, node, g) => mul(minus(g), square(node))),
+  unary(
+    Op.Minus,
+    Alu.Neg,
+    (x) => -x,
+    (_x, _n, g) => minus(g),
+  ),
+  unary(
+    Op.Inv,
+    Alu.Inv,
+    (x) => 1 / x,
+    (_x, node, g) => mul(minus(g), square(node)),
+  ),
   unary(Op.Exp, Alu.Exp, Math.exp, (_x, node, g) => mul(g, node)),
   unary(Op.Log, Alu.Log, Math.log, (x, _n, g) => mul(g, inv(x))),
   unary(
@@ -75,9 +85,19 @@ export const unaryOps: OpDef[] = [
   unary(Op.Sqrt, Alu.Sqrt, Math.sqrt, (x, _n, g) => mul(ratCst(1, 2), mul(g, rsqrt(x)))),
   unary(Op.Rsqrt, Alu.Rsqrt, rsqrtF64, (_x, node, g) => mul(ratCst(-1, 2), mul(g, pow(node, 3)))),
   unary(Op.Abs, Alu.Abs, Math.abs, (x, _n, g) => mul(g, sign(x))),
-  unary(Op.ReLU, Alu.Relu, (x) => (Number.isNaN(x) ? x : Math.max(x, 0)), (x, _n, g) => mul(g, step(x))),
+  unary(
+    Op.ReLU,
+    Alu.Relu,
+    (x) => (Number.isNaN(x) ? x : Math.max(x, 0)),
+    (x, _n, g) => mul(g, step(x)),
+  ),
   unary(Op.Sign, Alu.Sign, Math.sign, (x) => zero(x.dim)),
-  unary(Op.Step, Alu.Step, (x) => (x >= 0 ? 1 : Number.isNaN(x) ? x : 0), (x) => zero(x.dim)),
+  unary(
+    Op.Step,
+    Alu.Step,
+    (x) => (x >= 0 ? 1 : Number.isNaN(x) ? x : 0),
+    (x) => zero(x.dim),
+  ),
   unary(Op.Floor, Alu.Floor, Math.floor, (x) => zero(x.dim)),
 ];
 
@@ -99,7 +119,10 @@ export const squareDef: OpDef = {
 export const powDef: OpDef = {
   op: Op.Pow,
   arity: 1,
-  dim: ([d]) => d!,
+  dim: ([d], [n]) => {
+    checkInt(Op.Pow, 'the exponent', n, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    return d!;
+  },
   eval: (args, [n], dim) => evalElementwise(args, dim, (x) => x ** n!),
   vjp: (node, g) => {
     const n = node.attrs[0]!;
@@ -114,7 +137,10 @@ export const powDef: OpDef = {
 export const roundDef: OpDef = {
   op: Op.Round,
   arity: 1,
-  dim: ([d]) => d!,
+  dim: ([d], [n]) => {
+    checkInt(Op.Round, 'the number of decimals', n, -300, 300);
+    return d!;
+  },
   eval: (args, [d], dim) => {
     const s = 10 ** d!;
     return evalElementwise(args, dim, (x) => roundHalfAway(x * s) / s);
@@ -134,7 +160,11 @@ export const roundDef: OpDef = {
 export const clampIntDef: OpDef = {
   op: Op.ClampInt,
   arity: 1,
-  dim: ([d]) => d!,
+  dim: ([d], [a, b]) => {
+    checkInt(Op.ClampInt, 'the lower bound', a, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    checkInt(Op.ClampInt, 'the upper bound', b, a!, Number.MAX_SAFE_INTEGER);
+    return d!;
+  },
   eval: (args, [a, b], dim) => evalElementwise(args, dim, (x) => Math.min(Math.max(x, a!), b!)),
   vjp: (node, g) => {
     const [a, b] = node.attrs as [number, number];
@@ -146,4 +176,3 @@ export const clampIntDef: OpDef = {
       ctx.alu(Alu.Min, ctx.alu(Alu.Max, ctx.at(x!, k), ctx.num(node.attrs[0]!)), ctx.num(node.attrs[1]!)),
     ),
 };
-

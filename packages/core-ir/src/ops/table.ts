@@ -35,7 +35,8 @@ function build(): { [P in Op]: OpDef } {
     out[def.op] = def;
   }
   const missing = Object.values(Op).filter((op) => !out[op]);
-  if (missing.length > 0) throw new SymtensorError(`internal: ops without a definition: ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new SymtensorError(`internal: ops without a definition: ${missing.join(', ')}`);
   return out as { [P in Op]: OpDef };
 }
 

@@ -1,6 +1,13 @@
 /** Tensor algebra on row-major flattened vectors: MatVecMult, VecMatMult, TensorProd, TensorDot. */
 import { ShapeError } from '../errors.js';
-import { decodeTensorDot, matVecMult, type TensorDotAttrs, tensorDot, tensorProd, vecMatMult } from '../formula/build.js';
+import {
+  decodeTensorDot,
+  matVecMult,
+  type TensorDotAttrs,
+  tensorDot,
+  tensorProd,
+  vecMatMult,
+} from '../formula/build.js';
 import type { Formula } from '../formula/formula.js';
 import type { LowerCtx, Val } from '../lower/context.js';
 import { forEachIndex, rowMajorStrides } from '../lower/context.js';
@@ -48,25 +55,37 @@ function plan(a: TensorDotAttrs): Plan {
 function checkAttrs(a: TensorDotAttrs, df: number, dg: number): void {
   const prod = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
   const bad = (msg: string) => new ShapeError(`TensorDot: ${msg}`);
-  if ([...a.dimsf, ...a.dimsg].some((d) => !Number.isInteger(d) || d < 1)) throw bad('axis sizes must be positive integers');
-  if (prod(a.dimsf) !== df) throw bad(`dimsf [${a.dimsf}] has ${prod(a.dimsf)} entries but the first operand has dim ${df}`);
-  if (prod(a.dimsg) !== dg) throw bad(`dimsg [${a.dimsg}] has ${prod(a.dimsg)} entries but the second operand has dim ${dg}`);
+  if ([...a.dimsf, ...a.dimsg].some((d) => !Number.isInteger(d) || d < 1))
+    throw bad('axis sizes must be positive integers');
+  if (prod(a.dimsf) !== df)
+    throw bad(`dimsf [${a.dimsf}] has ${prod(a.dimsf)} entries but the first operand has dim ${df}`);
+  if (prod(a.dimsg) !== dg)
+    throw bad(`dimsg [${a.dimsg}] has ${prod(a.dimsg)} entries but the second operand has dim ${dg}`);
   if (a.contf.length !== a.contg.length) throw bad('contf and contg must have the same length');
   const distinct = (xs: readonly number[], n: number) =>
     new Set(xs).size === xs.length && xs.every((x) => Number.isInteger(x) && x >= 0 && x < n);
   if (!distinct(a.contf, a.dimsf.length) || !distinct(a.contg, a.dimsg.length))
     throw bad('contraction axes must be distinct valid axes');
   a.contf.forEach((q, c) => {
-    if (a.dimsf[q] !== a.dimsg[a.contg[c]!]) throw bad(`contracted axes ${q} and ${a.contg[c]} have different sizes`);
+    if (a.dimsf[q] !== a.dimsg[a.contg[c]!])
+      throw bad(`contracted axes ${q} and ${a.contg[c]} have different sizes`);
   });
   const nOut = a.dimsf.length + a.dimsg.length - 2 * a.contf.length;
   if (a.permute.length !== nOut || !distinct(a.permute, nOut))
     throw bad(`permute must be a permutation of 0..${nOut - 1}`);
 }
 
-function axisIndex(source: Plan['fSource'], ks: readonly number[], cs: readonly number[], dims: readonly number[]): number {
+function axisIndex(
+  source: Plan['fSource'],
+  ks: readonly number[],
+  cs: readonly number[],
+  dims: readonly number[],
+): number {
   const strides = rowMajorStrides(dims);
-  return source.reduce((acc, [kind, axis], q) => acc + (kind === 'o' ? ks[axis]! : cs[axis]!) * strides[q]!, 0);
+  return source.reduce(
+    (acc, [kind, axis], q) => acc + (kind === 'o' ? ks[axis]! : cs[axis]!) * strides[q]!,
+    0,
+  );
 }
 
 function evalContraction(a: TensorDotAttrs, f: Float64Array, g: Float64Array): Float64Array {
@@ -83,7 +102,12 @@ function evalContraction(a: TensorDotAttrs, f: Float64Array, g: Float64Array): F
   return out;
 }
 
-function idxOf(source: Plan['fSource'], ks: readonly Idx[], cs: readonly Idx[], dims: readonly number[]): Idx {
+function idxOf(
+  source: Plan['fSource'],
+  ks: readonly Idx[],
+  cs: readonly Idx[],
+  dims: readonly number[],
+): Idx {
   const strides = rowMajorStrides(dims);
   return source.reduce(
     (acc, [kind, axis], q) => idxAdd(acc, idxAffine(kind === 'o' ? ks[axis]! : cs[axis]!, strides[q]!, 0)),
@@ -98,7 +122,11 @@ function lowerContraction(ctx: LowerCtx, a: TensorDotAttrs, f: Val, g: Val): Val
       ctx.alu(
         Alu.Add,
         acc!,
-        ctx.alu(Alu.Mul, ctx.at(f, idxOf(p.fSource, ks, cs, a.dimsf)), ctx.at(g, idxOf(p.gSource, ks, cs, a.dimsg))),
+        ctx.alu(
+          Alu.Mul,
+          ctx.at(f, idxOf(p.fSource, ks, cs, a.dimsf)),
+          ctx.at(g, idxOf(p.gSource, ks, cs, a.dimsg)),
+        ),
       ),
     ]);
     return total!;
@@ -138,7 +166,8 @@ export const tensorOps: OpDef[] = [
   contraction(
     Op.MatVecMult,
     ([A, b]) => {
-      if (A! % b! !== 0) throw new ShapeError(`MatVecMult: matrix dim ${A} is not a multiple of vector dim ${b}`);
+      if (A! % b! !== 0)
+        throw new ShapeError(`MatVecMult: matrix dim ${A} is not a multiple of vector dim ${b}`);
       return A! / b!;
     },
     (n) => matVecAttrs(n.children[0]!.dim, n.children[1]!.dim),
@@ -150,7 +179,8 @@ export const tensorOps: OpDef[] = [
   contraction(
     Op.VecMatMult,
     ([b, A]) => {
-      if (A! % b! !== 0) throw new ShapeError(`VecMatMult: matrix dim ${A} is not a multiple of vector dim ${b}`);
+      if (A! % b! !== 0)
+        throw new ShapeError(`VecMatMult: matrix dim ${A} is not a multiple of vector dim ${b}`);
       return A! / b!;
     },
     (n) => vecMatAttrs(n.children[0]!.dim, n.children[1]!.dim),

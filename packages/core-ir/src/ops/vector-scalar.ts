@@ -1,6 +1,7 @@
 /** Vector -> scalar ops: Sum, Max, Min, ArgMax, ArgMin, Scalprod, SqNorm2, Norm2, SqDist, WeightedSqNorm. */
 import { ShapeError } from '../errors.js';
 import {
+  add,
   argMax,
   argMin,
   intCst,
@@ -14,7 +15,6 @@ import {
   sub,
   sumT,
   tensorProd,
-  add,
   vecMatMult,
   zero,
 } from '../formula/build.js';
@@ -30,7 +30,10 @@ export const sumDef: OpDef = {
   dim: () => 1,
   eval: ([x]) => scalar(x!.reduce((a, b) => a + b, 0)),
   vjp: (node, g) => [sumT(g, node.children[0]!.dim)],
-  lower: (ctx, _node, [x]) => ({ kind: 'scalars', items: [lowerSumOf(ctx, ctx.dimOf(x!), (k) => ctx.at(x!, k))] }),
+  lower: (ctx, _node, [x]) => ({
+    kind: 'scalars',
+    items: [lowerSumOf(ctx, ctx.dimOf(x!), (k) => ctx.at(x!, k))],
+  }),
 };
 
 /** Max / Min of the components (NaN propagates); gradient to the first extremal component. */
@@ -54,17 +57,21 @@ function extremum(op: Op.Max | Op.Min): OpDef {
   };
 }
 
-/** ArgMax / ArgMin: index (as a float) of the first extremal component; NaN components never win. */
+/**
+ * ArgMax / ArgMin: index (as a float) of the first extremal component. NaN components never
+ * win: a number replaces a NaN best, and a NaN never replaces anything.
+ */
 function argExtremum(op: Op.ArgMax | Op.ArgMin): OpDef {
-  const better = op === Op.ArgMax ? Alu.Lt : Alu.Lt;
   const isMax = op === Op.ArgMax;
+  const wins = (v: number, best: number) =>
+    (isMax ? v > best : v < best) || (Number.isNaN(best) && !Number.isNaN(v));
   return {
     op,
     arity: 1,
     dim: () => 1,
     eval: ([x]) => {
       let best = 0;
-      for (let k = 1; k < x!.length; k++) if (isMax ? x![k]! > x![best]! : x![k]! < x![best]!) best = k;
+      for (let k = 1; k < x!.length; k++) if (wins(x![k]!, x![best]!)) best = k;
       return scalar(best);
     },
     vjp: (node) => [zero(node.children[0]!.dim)],
@@ -72,8 +79,14 @@ function argExtremum(op: Op.ArgMax | Op.ArgMin): OpDef {
       const [, idx] = ctx.fold(ctx.dimOf(x!) - 1, [ctx.at(x!, cidx(0)), ctx.num(0)], ([best, bi], k) => {
         const k1 = { terms: k.terms, offset: k.offset + 1 };
         const v = ctx.let(ctx.at(x!, k1));
-        const wins = ctx.let(isMax ? ctx.alu(better, best!, v) : ctx.alu(better, v, best!));
-        return [ctx.alu(Alu.Select, wins, v, best!), ctx.alu(Alu.Select, wins, { t: 'ix', idx: k1 }, bi!)];
+        const strictly = isMax ? ctx.alu(Alu.Lt, best!, v) : ctx.alu(Alu.Lt, v, best!);
+        const replacesNan = ctx.alu(
+          Alu.And,
+          ctx.alu(Alu.IsNan, best!),
+          ctx.alu(Alu.Eq, ctx.alu(Alu.IsNan, v), ctx.num(0)),
+        );
+        const win = ctx.let(ctx.alu(Alu.Or, strictly, replacesNan));
+        return [ctx.alu(Alu.Select, win, v, best!), ctx.alu(Alu.Select, win, { t: 'ix', idx: k1 }, bi!)];
       });
       return { kind: 'scalars', items: [idx!] };
     },
@@ -159,7 +172,9 @@ export const weightedSqNormDef: OpDef = {
   arity: 2,
   dim: ([s, f]) => {
     if (s !== 1 && s !== f && s !== f! * f!)
-      throw new ShapeError(`WeightedSqNorm: the weight has dim ${s}; it must be 1, ${f} or ${f! * f!} for a vector of dim ${f}`);
+      throw new ShapeError(
+        `WeightedSqNorm: the weight has dim ${s}; it must be 1, ${f} or ${f! * f!} for a vector of dim ${f}`,
+      );
     return 1;
   },
   eval: ([s, f]) => {
@@ -191,7 +206,10 @@ export const weightedSqNormDef: OpDef = {
           acc!,
           ctx.alu(
             Alu.Mul,
-            ctx.at(s!, { terms: [...k!.terms.map(([lp, st]) => [lp, st * D] as const), ...l!.terms], offset: k!.offset * D + l!.offset }),
+            ctx.at(s!, {
+              terms: [...k!.terms.map(([lp, st]) => [lp, st * D] as const), ...l!.terms],
+              offset: k!.offset * D + l!.offset,
+            }),
             ctx.alu(Alu.Mul, ctx.at(f!, k!), ctx.at(f!, l!)),
           ),
         ),

@@ -105,7 +105,7 @@ export const oneHotDef: OpDef = {
     if (k >= 0 && k < D!) out[k] = 1;
     return out;
   },
-  vjp: (node) => [zero(1)],
+  vjp: () => [zero(1)],
   lower: (ctx, node, [x]) => {
     const r = ctx.let(ctx.alu(Alu.Round, ctx.at(x!, cidx(0))));
     return ctx.elementwise(node.dim, (k) => ctx.alu(Alu.Eq, r, { t: 'ix', idx: k }));

@@ -40,9 +40,14 @@ const CATEGORY_OF_TYPE = new Map<string, Category>([
 const CATEGORY_CODES: readonly Category[] = ['i', 'j', 'p'];
 const TYPE_OF_CATEGORY: Readonly<Record<Category, string>> = { i: 'Vi', j: 'Vj', p: 'Pm' };
 
+/** `Vi(0,3)`: how a variable reads in messages. */
+export function variableText(a: ResolvedAlias): string {
+  return `${TYPE_OF_CATEGORY[a.cat]}(${a.pos},${a.dim})`;
+}
+
 /** `x = Vi(0,3)`: how an alias reads in messages. */
 export function aliasText(name: string, a: ResolvedAlias): string {
-  return `${name} = ${TYPE_OF_CATEGORY[a.cat]}(${a.pos},${a.dim})`;
+  return `${name} = ${variableText(a)}`;
 }
 
 /**
@@ -50,7 +55,9 @@ export function aliasText(name: string, a: ResolvedAlias): string {
  * `Pm`, `Var(pos,dim,cat)`), or a record from names to such specs. Returns each name's category,
  * dim and position; throws ParseError pointing into the offending declaration.
  */
-export function parseAliases(list: readonly string[] | Readonly<Record<string, string>>): Record<string, ResolvedAlias> {
+export function parseAliases(
+  list: readonly string[] | Readonly<Record<string, string>>,
+): Record<string, ResolvedAlias> {
   // fromEntries defines own properties, so even an alias named __proto__ is stored as data.
   return Object.fromEntries(
     [...resolveAliases(list).values()].map(({ name, cat, dim, pos }) => [name, { cat, dim, pos }]),
@@ -79,7 +86,7 @@ export function resolveAliases(
     const clash = byPos.get(entry.pos);
     if (clash && (clash.cat !== entry.cat || clash.dim !== entry.dim))
       throw new ParseError(
-        `position ${entry.pos} is already taken by '${clash.text}' with another category or dim`,
+        `'${entry.text}' takes position ${entry.pos}, already declared as '${clash.text}'`,
         line,
         columnOf(line, specIndex),
       );
@@ -97,7 +104,11 @@ function resolveOne(
   if (name === undefined) {
     // List form: the whole declaration 'name = spec' is one string.
     if (typeof value !== 'string')
-      throw new ParseError(`alias declaration ${rank + 1} must be a string like 'x = Vi(3)'`, String(value), 1);
+      throw new ParseError(
+        `alias declaration ${rank + 1} must be a string like 'x = Vi(3)'`,
+        String(value),
+        1,
+      );
     return parseDeclaration(value, rank);
   }
   checkName(name, name, 0);
@@ -118,7 +129,8 @@ function fromObject(name: string, value: unknown, rank: number): { entry: AliasE
   const fail = (reason: string): never => {
     throw new ParseError(`alias '${name}': ${reason}`, name, 1);
   };
-  if (value === null || typeof value !== 'object') return fail(`expected 'Vi(3)' or { cat, dim, pos? }, got ${typeof value}`);
+  if (value === null || typeof value !== 'object')
+    return fail(`expected 'Vi(3)' or { cat, dim, pos? }, got ${typeof value}`);
   const { cat, dim, pos } = value as Partial<AliasSpec>;
   if (cat !== 'i' && cat !== 'j' && cat !== 'p') fail(`cat must be 'i', 'j' or 'p', got ${String(cat)}`);
   if (!Number.isSafeInteger(dim) || dim! < 1) fail(`dim must be a positive integer, got ${String(dim)}`);
@@ -129,7 +141,10 @@ function fromObject(name: string, value: unknown, rank: number): { entry: AliasE
 }
 
 /** Parses `name = Vi(dim)`, `name = Vi(pos,dim)` (Vj, Pm alike) or `name = Var(pos,dim,cat)`. */
-function parseDeclaration(line: string, rank: number): { entry: AliasEntry; line: string; specIndex: number } {
+function parseDeclaration(
+  line: string,
+  rank: number,
+): { entry: AliasEntry; line: string; specIndex: number } {
   const tokens = tokenize(line);
   let k = 0;
   const fail = (reason: string, token: Token): never => {
@@ -137,7 +152,8 @@ function parseDeclaration(line: string, rank: number): { entry: AliasEntry; line
   };
   const expect = (text: string, what: string): Token => {
     const token = tokens[k]!;
-    if (token.kind !== 'punct' || token.text !== text) fail(`expected ${what}, found ${describeToken(token)}`, token);
+    if (token.kind !== 'punct' || token.text !== text)
+      fail(`expected ${what}, found ${describeToken(token)}`, token);
     k++;
     return token;
   };
@@ -188,7 +204,8 @@ function parseDeclaration(line: string, rank: number): { entry: AliasEntry; line
   if (type === 'Var') {
     const catArg = ints[2]!;
     const code = CATEGORY_CODES[catArg.value];
-    if (code === undefined) return fail(`the category must be 0 (i), 1 (j) or 2 (p), got ${catArg.value}`, catArg.token);
+    if (code === undefined)
+      return fail(`the category must be 0 (i), 1 (j) or 2 (p), got ${catArg.value}`, catArg.token);
     cat = code;
   } else {
     cat = CATEGORY_OF_TYPE.get(type)!;

@@ -34,7 +34,11 @@ export interface FunctionSpec {
 }
 
 const F = (name: string, optional = false): Param => ({ name, kind: 'formula', optional });
-const N = (name: string, check?: (value: number) => string | undefined): Param => ({ name, kind: 'int', check });
+const N = (name: string, check?: (value: number) => string | undefined): Param => ({
+  name,
+  kind: 'int',
+  check,
+});
 const T = (name: string, optional = false): Param => ({ name, kind: 'tuple', optional });
 
 const atLeast = (min: number) => (value: number) => (value >= min ? undefined : `must be at least ${min}`);
@@ -46,22 +50,41 @@ const f = (args: readonly ArgValue[], k: number) => args[k] as Formula;
 const n = (args: readonly ArgValue[], k: number) => args[k] as number;
 const t = (args: readonly ArgValue[], k: number) => args[k] as readonly number[];
 
-function spec(name: string, params: readonly Param[], build: (args: readonly ArgValue[]) => Formula): FunctionSpec {
+function spec(
+  name: string,
+  params: readonly Param[],
+  build: (args: readonly ArgValue[]) => Formula,
+): FunctionSpec {
   return { name, params, build };
 }
 
 const unary = (name: string, fn: (a: Formula) => Formula) => spec(name, [F('f')], (a) => fn(f(a, 0)));
 const binary = (name: string, fn: (a: Formula, b: Formula) => Formula) =>
   spec(name, [F('f'), F('g')], (a) => fn(f(a, 0), f(a, 1)));
-const ternary = (name: string, names: [string, string, string], fn: (a: Formula, b: Formula, c: Formula) => Formula) =>
-  spec(name, names.map((p) => F(p)), (a) => fn(f(a, 0), f(a, 1), f(a, 2)));
+const ternary = (
+  name: string,
+  names: [string, string, string],
+  fn: (a: Formula, b: Formula, c: Formula) => Formula,
+) =>
+  spec(
+    name,
+    names.map((p) => F(p)),
+    (a) => fn(f(a, 0), f(a, 1), f(a, 2)),
+  );
 
 const CATEGORIES = ['i', 'j', 'p'] as const;
 
 const SPECS: FunctionSpec[] = [
-  // Leaves and exact constants.
-  spec('Var', [N('pos', atLeast(0)), N('dim', atLeast(1)), N('cat', (c) => (c >= 0 && c <= 2 ? undefined : 'must be 0 (i), 1 (j) or 2 (p)'))], (a) =>
-    B.variable(n(a, 0), n(a, 1), CATEGORIES[n(a, 2)]!),
+  // Leaves and exact constants. (The parser builds Var itself, after checking that its position
+  // agrees with the other variables; the entry gives the signature and argument checks.)
+  spec(
+    'Var',
+    [
+      N('pos', atLeast(0)),
+      N('dim', atLeast(1)),
+      N('cat', (c) => (c >= 0 && c <= 2 ? undefined : 'must be 0 (i), 1 (j) or 2 (p)')),
+    ],
+    (a) => B.variable(n(a, 0), n(a, 1), CATEGORIES[n(a, 2)]!),
   ),
   spec('Zero', [N('dim', atLeast(1))], (a) => B.zero(n(a, 0))),
   spec('IntCst', [N('n')], (a) => B.intCst(n(a, 0))),
@@ -103,7 +126,9 @@ const SPECS: FunctionSpec[] = [
   binary(Op.NotEqual, B.notEqual),
   ternary(Op.Clamp, ['f', 'a', 'b'], B.clamp),
   ternary(Op.IfElse, ['f', 'a', 'b'], B.ifElse),
-  spec('Mod', [F('x'), F('n'), F('d', true)], (a) => B.mod(f(a, 0), f(a, 1), a.length > 2 ? f(a, 2) : undefined)),
+  spec('Mod', [F('x'), F('n'), F('d', true)], (a) =>
+    B.mod(f(a, 0), f(a, 1), a.length > 2 ? f(a, 2) : undefined),
+  ),
   // Vector -> scalar.
   unary(Op.Sum, B.sum),
   unary(Op.Max, B.max),
@@ -135,8 +160,18 @@ const SPECS: FunctionSpec[] = [
     (a) => {
       // Checked here because tensorDot's attribute encoding stores one length for both lists.
       if (t(a, 4).length !== t(a, 5).length)
-        throw new ShapeError(`contf and contg must have the same length, got ${t(a, 4).length} and ${t(a, 5).length}`);
-      return B.tensorDot(f(a, 0), f(a, 1), t(a, 2), t(a, 3), t(a, 4), t(a, 5), a.length > 6 ? t(a, 6) : undefined);
+        throw new ShapeError(
+          `contf and contg must have the same length, got ${t(a, 4).length} and ${t(a, 5).length}`,
+        );
+      return B.tensorDot(
+        f(a, 0),
+        f(a, 1),
+        t(a, 2),
+        t(a, 3),
+        t(a, 4),
+        t(a, 5),
+        a.length > 6 ? t(a, 6) : undefined,
+      );
     },
   ),
 ];
@@ -182,11 +217,15 @@ export function functionNames(): string[] {
 
 /** Why `name` cannot be called although it is an op name, or undefined. */
 export function notCallableReason(name: string): string | undefined {
-  return NOT_CALLABLE.has(name) ? `${name} cannot be called: write the number itself (1.5, -2e-3, NaN, Inf)` : undefined;
+  return NOT_CALLABLE.has(name)
+    ? `${name} cannot be called: write the number itself (1.5, -2e-3, NaN, Inf)`
+    : undefined;
 }
 
 /** A readable signature, such as `Pow(f, n)` or `Mod(x, n[, d])`. */
 export function signature(s: FunctionSpec): string {
-  const parts = s.params.map((p, k) => (p.optional ? `${k > 0 ? '[, ' : '['}${p.name}]` : `${k > 0 ? ', ' : ''}${p.name}`));
+  const parts = s.params.map((p, k) =>
+    p.optional ? `${k > 0 ? '[, ' : '['}${p.name}]` : `${k > 0 ? ', ' : ''}${p.name}`,
+  );
   return `${s.name}(${parts.join('')})`;
 }

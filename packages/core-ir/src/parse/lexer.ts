@@ -22,7 +22,7 @@ const PUNCTUATION = new Set(['+', '-', '*', '/', '|', '(', ')', ',', '=']);
 const NUMBER = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 /** Characters that may not follow a number: they mean a malformed literal such as `1e` or `2x`. */
-const NUMBER_TAIL = /[A-Za-z0-9_.]/;
+const NUMBER_TAIL = /[A-Za-z0-9_.]+/y;
 const WHITESPACE = /\s/;
 
 /** 1-based column (in code points) of the UTF-16 offset `index` of `input`. */
@@ -59,14 +59,13 @@ export function tokenize(input: string): Token[] {
     if (number) {
       const text = number[0];
       const end = k + text.length;
-      if (end < input.length && NUMBER_TAIL.test(input[end]!)) {
-        NAME.lastIndex = end;
-        const tail = NAME.exec(input)?.[0] ?? input[end]!;
-        fail(`malformed number '${text}${tail}'`, k);
-      }
+      NUMBER_TAIL.lastIndex = end;
+      const tail = NUMBER_TAIL.exec(input);
+      if (tail) fail(`malformed number '${text}${tail[0]}'`, k);
       const isFloat = /[.eE]/.test(text);
       const value = Number(text);
-      if (isFloat && !Number.isFinite(value)) fail(`float literal ${text} overflows; write ${INF_KEYWORD} for infinity`, k);
+      if (isFloat && !Number.isFinite(value))
+        fail(`float literal ${text} overflows; write ${INF_KEYWORD} for infinity`, k);
       if (isFloat && value === 0 && /[1-9]/.test(text.replace(/[eE].*$/, '')))
         fail(`float literal ${text} underflows to 0`, k);
       tokens.push({ kind: isFloat ? 'float' : 'int', text, index: k, value });

@@ -7,7 +7,7 @@
 import { ParseError } from '../errors.js';
 import * as B from '../formula/build.js';
 import type { Category, Formula } from '../formula/formula.js';
-import { type AliasEntry, type AliasSpec, resolveAliases } from './aliases.js';
+import { type AliasEntry, type AliasSpec, resolveAliases, variableText } from './aliases.js';
 import {
   type ArgValue,
   type FunctionSpec,
@@ -28,7 +28,6 @@ interface VarUse {
 }
 
 const CATEGORIES: readonly Category[] = ['i', 'j', 'p'];
-const TYPE_OF_CATEGORY: Readonly<Record<Category, string>> = { i: 'Vi', j: 'Vj', p: 'Pm' };
 
 /**
  * Parses a KeOps formula string, such as `Exp(-G*SqDist(X,Y))*C`, into a Formula. `aliases` binds
@@ -42,7 +41,8 @@ export function parseFormula(
   text: string,
   aliases?: readonly string[] | Readonly<Record<string, AliasSpec | string>>,
 ): Formula {
-  if (typeof text !== 'string') throw new ParseError(`the formula must be a string, got ${typeof text}`, String(text), 1);
+  if (typeof text !== 'string')
+    throw new ParseError(`the formula must be a string, got ${typeof text}`, String(text), 1);
   try {
     const resolved = resolveAliases(aliases);
     return new Parser(text, tokenize(text), resolved).parseAll();
@@ -74,7 +74,7 @@ class Parser {
   }
 
   parseAll(): Formula {
-    if (this.peek().kind === 'end') this.fail('empty formula', this.peek());
+    if (this.peek().kind === 'end') this.fail('empty formula', 0);
     const f = this.parseScalprod();
     const rest = this.peek();
     if (rest.kind !== 'end') {
@@ -111,7 +111,13 @@ class Parser {
     try {
       return make();
     } catch (e) {
-      const err = new ParseError(`${what}: ${e instanceof Error ? e.message : String(e)}`, this.input, columnOf(this.input, at.index));
+      const message = e instanceof Error ? e.message : String(e);
+      const err = new ParseError(
+        // Constructor messages often start with the op's name already.
+        message.startsWith(what) ? message : `${what}: ${message}`,
+        this.input,
+        columnOf(this.input, at.index),
+      );
       err.cause = e;
       throw err;
     }
@@ -153,7 +159,10 @@ class Parser {
       const op = this.next();
       const right = this.parseTerm();
       const l = left;
-      left = op.text === '+' ? this.build(op, "'+'", () => B.add(l, right)) : this.build(op, "'-'", () => B.sub(l, right));
+      left =
+        op.text === '+'
+          ? this.build(op, "'+'", () => B.add(l, right))
+          : this.build(op, "'-'", () => B.sub(l, right));
     }
     return left;
   }
@@ -164,7 +173,10 @@ class Parser {
       const op = this.next();
       const right = this.parseUnary();
       const l = left;
-      left = op.text === '*' ? this.build(op, "'*'", () => B.mul(l, right)) : this.build(op, "'/'", () => B.div(l, right));
+      left =
+        op.text === '*'
+          ? this.build(op, "'*'", () => B.mul(l, right))
+          : this.build(op, "'/'", () => B.div(l, right));
     }
     return left;
   }
@@ -225,7 +237,10 @@ class Parser {
   private parseLiteral(token: Token, sign: 1 | -1): Formula {
     if (token.kind === 'int') {
       if (!Number.isSafeInteger(token.value))
-        this.fail(`integer literal ${token.text} is beyond 2^53 - 1 and would be rounded; write it as a float (${token.value.toExponential()})`, token);
+        this.fail(
+          `integer literal ${token.text} is beyond 2^53 - 1 and would be rounded; write it as a float (${token.value.toExponential()})`,
+          token,
+        );
       return B.intCst(sign * token.value);
     }
     if (token.kind === 'float') return B.floatCst(sign * token.value);
@@ -235,10 +250,14 @@ class Parser {
   private parseName(token: Token): Formula {
     const alias = this.aliases.get(token.text);
     if (alias) return this.variable(alias.pos, alias.dim, alias.cat, token, `alias '${alias.text}'`);
-    if (functionSpec(token.text)) this.fail(`'${token.text}' is a function: call it as ${token.text}(...)`, token);
+    if (functionSpec(token.text))
+      this.fail(`'${token.text}' is a function: call it as ${token.text}(...)`, token);
     const lower = token.text.toLowerCase();
     const near = [...this.aliases.keys()].find((a) => a.toLowerCase() === lower);
-    this.fail(`unknown variable '${token.text}'${near ? ` (did you mean '${near}'?)` : ' (declare it in the aliases)'}`, token);
+    this.fail(
+      `unknown variable '${token.text}'${near ? ` (did you mean '${near}'?)` : ' (declare it in the aliases)'}`,
+      token,
+    );
   }
 
   /** A variable node, after checking that its position is not used with another dim or category. */
@@ -246,8 +265,8 @@ class Parser {
     const previous = this.vars.get(pos);
     if (previous && (previous.dim !== dim || previous.cat !== cat))
       this.fail(
-        `${what} uses position ${pos} as ${TYPE_OF_CATEGORY[cat]}(${pos},${dim}) but ${previous.what} declares it ` +
-          `as ${TYPE_OF_CATEGORY[previous.cat]}(${pos},${previous.dim})`,
+        `${what} uses position ${pos} as ${variableText({ cat, dim, pos })} but ${previous.what} ` +
+          `declares it as ${variableText({ ...previous, pos })}`,
         at,
       );
     if (!previous) this.vars.set(pos, { dim, cat, what });
@@ -279,7 +298,10 @@ class Parser {
     const min = spec.params.filter((p) => !p.optional).length;
     if (args.length < min || args.length > max) {
       const count = min === max ? `${max}` : `${min} to ${max}`;
-      this.fail(`${name} takes ${count} argument${max === 1 ? '' : 's'}, as in ${signature(spec)}, got ${args.length}`, nameToken);
+      this.fail(
+        `${name} takes ${count} argument${max === 1 ? '' : 's'}, as in ${signature(spec)}, got ${args.length}`,
+        nameToken,
+      );
     }
     if (name === 'Var') {
       const [pos, dim, cat] = args as number[];
@@ -319,7 +341,8 @@ class Parser {
     let sign = 1;
     if (this.isPunct(start, '-') || this.isPunct(start, '+')) sign = this.next().text === '-' ? -1 : 1;
     const token = this.next();
-    if (token.kind !== 'int') this.fail(`${what} must be an integer literal, found ${describeToken(token)}`, token);
+    if (token.kind !== 'int')
+      this.fail(`${what} must be an integer literal, found ${describeToken(token)}`, token);
     if (!Number.isSafeInteger(token.value)) this.fail(`${what} is beyond 2^53 - 1`, token);
     // 0 rather than -0, which would print as a distinct attribute.
     return sign * token.value + 0;

@@ -4,7 +4,7 @@
  */
 import { Alu, type Expr, type Idx } from '../lower/program.js';
 import { precedes, precedesExpr } from './order.js';
-import { Reduction, type ReduceEmitter, type ReductionDef } from './types.js';
+import { type ReduceEmitter, Reduction, type ReductionDef } from './types.js';
 
 type Kind = 'value' | 'index' | 'both';
 
@@ -18,7 +18,11 @@ function extremum(name: Reduction, max: boolean, kind: Kind): ReductionDef {
     const { ctx } = r;
     const cur = ctx.let(r.st(0, 0, k));
     if (!withIndex) {
-      const better = ctx.alu(Alu.Or, max ? ctx.alu(Alu.Lt, cur, v) : ctx.alu(Alu.Lt, v, cur), ctx.alu(Alu.IsNan, v));
+      const better = ctx.alu(
+        Alu.Or,
+        max ? ctx.alu(Alu.Lt, cur, v) : ctx.alu(Alu.Lt, v, cur),
+        ctx.alu(Alu.IsNan, v),
+      );
       r.setSt(0, 0, k, ctx.alu(Alu.Select, better, v, cur));
       return;
     }
@@ -84,4 +88,3 @@ export const extremumReductions: ReductionDef[] = [
   extremum(Reduction.MinArgMin, false, 'both'),
   extremum(Reduction.MaxArgMax, true, 'both'),
 ];
-

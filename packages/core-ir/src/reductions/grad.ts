@@ -4,10 +4,11 @@
  * variables of the reduced index (its output is indexed like the variable), and for parameters a
  * reduction whose rows must then be summed. Derivatives of any order follow by recursion.
  */
+
+import { grad } from '../diff/grad.js';
 import { UnsupportedError, ValueError } from '../errors.js';
 import { exp, intCst, mul, sub, varInfo } from '../formula/build.js';
 import type { Formula } from '../formula/formula.js';
-import { grad } from '../diff/grad.js';
 import { Reduction } from './types.js';
 
 /** A reduction as an expression, without dtypes (see `ReductionSpec`). */
@@ -34,7 +35,11 @@ export type ReductionGrad =
    * A Sum reduction giving the gradient; when `sumRows` is set (v is a parameter), its rows are
    * to be summed (over the output rows and any batch dims the parameter is broadcast along).
    */
-  | { readonly kind: 'reduction'; readonly expr: ReductionExpr & { reduction: Reduction.Sum }; readonly sumRows: boolean };
+  | {
+      readonly kind: 'reduction';
+      readonly expr: ReductionExpr & { reduction: Reduction.Sum };
+      readonly sumRows: boolean;
+    };
 
 /** What a reduction's gradient needs saved from the forward pass. */
 export function savedForGrad(reduction: Reduction | `${Reduction}`): ('output' | 'logsumexp')[] {
@@ -47,7 +52,12 @@ export function savedForGrad(reduction: Reduction | `${Reduction}`): ('output' |
  * The gradient of `red` with respect to the variable `v`, contracted with `gradOut` (a variable
  * of the output's index, with the output's dim).
  */
-export function reductionGrad(red: ReductionExpr, v: Formula, gradOut: Formula, saved: SavedForward = {}): ReductionGrad {
+export function reductionGrad(
+  red: ReductionExpr,
+  v: Formula,
+  gradOut: Formula,
+  saved: SavedForward = {},
+): ReductionGrad {
   const { cat } = varInfo(v);
   const outCat = red.axis === 'j' ? 'i' : 'j';
   const need = (what: 'output' | 'logsumexp') => {

@@ -4,7 +4,7 @@
  */
 import type { Val } from '../lower/context.js';
 import { Alu, cidx, type Expr, type Idx } from '../lower/program.js';
-import { Reduction, type ReduceEmitter, type ReductionDef } from './types.js';
+import { type ReduceEmitter, Reduction, type ReductionDef } from './types.js';
 
 const NEG_INF = Number.NEGATIVE_INFINITY;
 
@@ -57,7 +57,9 @@ function accumulate(r: ReduceEmitter, layout: Layout, f: Expr, wUnit: Expr, wAt:
     () => {
       const scale = ctx.let(ctx.alu(Alu.Exp, ctx.alu(Alu.Sub, m, fv)), 'acc');
       for (const { slot, size, w } of slots)
-        ctx.each(size, (k) => r.setSt(slot, 0, k, ctx.alu(Alu.Add, ctx.alu(Alu.Mul, r.st(slot, 0, k), scale), w(k))));
+        ctx.each(size, (k) =>
+          r.setSt(slot, 0, k, ctx.alu(Alu.Add, ctx.alu(Alu.Mul, r.st(slot, 0, k), scale), w(k))),
+        );
       r.setSt(0, 0, cidx(0), fv);
     },
     () =>
@@ -67,7 +69,9 @@ function accumulate(r: ReduceEmitter, layout: Layout, f: Expr, wUnit: Expr, wAt:
           'acc',
         );
         for (const { slot, size, w } of slots)
-          ctx.each(size, (k) => r.setSt(slot, 0, k, ctx.alu(Alu.Add, r.st(slot, 0, k), ctx.alu(Alu.Mul, t, w(k)))));
+          ctx.each(size, (k) =>
+            r.setSt(slot, 0, k, ctx.alu(Alu.Add, r.st(slot, 0, k), ctx.alu(Alu.Mul, t, w(k)))),
+          );
       }),
   );
 }
@@ -96,12 +100,13 @@ function lseFamily(name: Reduction.LogSumExp | Reduction.SumSoftMaxWeight): Redu
     init: (r) => {
       const layout = layoutOf(r.sizes.E);
       r.setSt(0, 0, cidx(0), r.ctx.num(NEG_INF));
-      stateOf(layout, r.sizes.E)
-        .slice(1)
-        .forEach((slot, n) => r.ctx.each(slot.size, (k) => r.setSt(n + 1, 0, k, r.ctx.num(0))));
+      for (const [n, slot] of stateOf(layout, r.sizes.E).entries())
+        if (n > 0) r.ctx.each(slot.size, (k) => r.setSt(n, 0, k, r.ctx.num(0)));
     },
     fold: (r, value: Val, weight: Val | undefined) =>
-      accumulate(r, layoutOf(r.sizes.E), toAcc(r.ctx.at(value, cidx(0))), r.ctx.num(1), (k) => toAcc(r.ctx.at(weight!, k))),
+      accumulate(r, layoutOf(r.sizes.E), toAcc(r.ctx.at(value, cidx(0))), r.ctx.num(1), (k) =>
+        toAcc(r.ctx.at(weight!, k)),
+      ),
     merge: (r) => {
       const layout = layoutOf(r.sizes.E);
       const wSlot = layout.unit ? 2 : 1;

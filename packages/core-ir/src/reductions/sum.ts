@@ -19,6 +19,7 @@ export const sumReduction: ReductionDef = {
     r.ctx.each(r.sizes.D, (k) =>
       r.setSt(0, 0, k, r.ctx.alu(Alu.Add, r.st(0, 0, k), { t: 'cast', to: 'acc', e: r.ctx.at(value, k) })),
     ),
-  merge: (r) => r.ctx.each(r.sizes.D, (k) => r.setSt(0, 0, k, r.ctx.alu(Alu.Add, r.st(0, 0, k), r.st(0, 1, k)))),
+  merge: (r) =>
+    r.ctx.each(r.sizes.D, (k) => r.setSt(0, 0, k, r.ctx.alu(Alu.Add, r.st(0, 0, k), r.st(0, 1, k)))),
   finalize: (r) => r.ctx.each(r.sizes.D, (k) => r.out(0, k, { t: 'cast', to: 'f', e: r.st(0, 0, k) })),
 };

@@ -10,13 +10,18 @@ let table: { [R in Reduction]: ReductionDef } | undefined;
 /** The definition of a reduction (exhaustive over `Reduction`). */
 export function reductionDef(name: Reduction | string): ReductionDef {
   table ??= Object.fromEntries(
-    [sumReduction, logSumExpReduction, sumSoftMaxWeightReduction, ...extremumReductions, ...kminReductions].map((d) => [
-      d.name,
-      d,
-    ]),
+    [
+      sumReduction,
+      logSumExpReduction,
+      sumSoftMaxWeightReduction,
+      ...extremumReductions,
+      ...kminReductions,
+    ].map((d) => [d.name, d]),
   ) as { [R in Reduction]: ReductionDef };
   const def = table[name as Reduction];
   if (!def)
-    throw new SymtensorError(`unknown reduction '${name}'; expected one of ${Object.values(Reduction).join(', ')}`);
+    throw new SymtensorError(
+      `unknown reduction '${name}'; expected one of ${Object.values(Reduction).join(', ')}`,
+    );
   return def;
 }

@@ -57,7 +57,12 @@ export interface ReductionDef {
    * Direct float64 definition over the values F_j (and weights w_j) of one output row, in
    * increasing j order, with their global indices.
    */
-  reference(values: readonly Float64Array[], weights: readonly Float64Array[] | undefined, indices: readonly number[], s: ReductionSizes): Float64Array[];
+  reference(
+    values: readonly Float64Array[],
+    weights: readonly Float64Array[] | undefined,
+    indices: readonly number[],
+    s: ReductionSizes,
+  ): Float64Array[];
   state(s: ReductionSizes): StateSlot[];
   init(r: ReduceEmitter): void;
   fold(r: ReduceEmitter, value: Val, weight: Val | undefined): void;
