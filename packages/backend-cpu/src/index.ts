@@ -1,6 +1,6 @@
 /**
- * @symtensor/backend-cpu: The default backend: runs kernel specs on the CPU with generated JavaScript (and, later, WebAssembly SIMD), spread over worker threads.
- *
- * Not implemented yet: see the project's open issues.
+ * @symtensor/backend-cpu: the default backend. Runs `@symtensor/core-ir` kernel specs on the CPU
+ * with generated JavaScript, spread over worker threads.
  */
-export {};
+export { CpuBackend, type CpuOptions, cpu } from './backend.js';
+export { WorkerCrashError } from './errors.js';

@@ -6,6 +6,7 @@
 import type { DType, TypedArray } from './dtype.js';
 import { DTypeError, ShapeError, ValueError } from './errors.js';
 import { type KernelSpec, specInputs, specOutputs } from './kernel/spec.js';
+import type { TakeSpec } from './kernel/take.js';
 
 /** A buffer living on a backend's device. */
 export interface DeviceBuffer {
@@ -92,6 +93,7 @@ export interface RunPlan {
  * the argument.
  */
 export function planRun(spec: KernelSpec, options: RunOptions, backendName: string): RunPlan {
+  if (spec.kind === 'take') return planTake(spec, options, backendName);
   const { nx, ny } = options;
   const checkSize = (v: number, what: string) => {
     if (!Number.isInteger(v) || v < 0)
@@ -108,14 +110,7 @@ export function planRun(spec: KernelSpec, options: RunOptions, backendName: stri
     const buf = options.args[pos];
     const name = `args[${pos}]`;
     if (!buf) throw new ValueError(`${name} is missing: the formula reads Var(${pos},${dim},${cat})`);
-    if (buf.backend !== backendName)
-      throw new ValueError(
-        `${name} lives on the '${buf.backend}' backend, not '${backendName}': download it and upload it here`,
-      );
-    if (buf.dtype !== spec.dtype)
-      throw new DTypeError(
-        `${name} has dtype ${buf.dtype} but the kernel computes in ${spec.dtype}; convert the data`,
-      );
+    checkOwnerAndDtype(buf, name, backendName, spec.dtype);
     const ab = options.argBatch?.[pos] ?? batch;
     if (ab.length !== batch.length || ab.some((b, k) => b !== batch[k] && b !== 1))
       throw new ShapeError(
@@ -143,6 +138,40 @@ export function planRun(spec: KernelSpec, options: RunOptions, backendName: stri
     reduced,
     outputLengths: specOutputs(spec).map((o) => batchSize * rows * o.dim),
   };
+}
+
+function checkOwnerAndDtype(buf: DeviceBuffer, name: string, backendName: string, dtype: DType): void {
+  if (buf.backend !== backendName)
+    throw new ValueError(
+      `${name} lives on the '${buf.backend}' backend, not '${backendName}': download it and upload it here`,
+    );
+  if (buf.dtype !== dtype)
+    throw new DTypeError(
+      `${name} has dtype ${buf.dtype} but the kernel reads ${dtype}; convert the data (a take kernel casts)`,
+    );
+}
+
+/** A take kernel reads `args[0]` (the source) and, when indexed, `args[1]` (int32, one per output). */
+function planTake(spec: TakeSpec, options: RunOptions, backendName: string): RunPlan {
+  const n = options.nx;
+  if (!Number.isInteger(n) || n < 0)
+    throw new ValueError(`nx (the output length) must be a non-negative integer, got ${n}`);
+  if ((options.batch?.length ?? 0) > 0 || options.ranges)
+    throw new ValueError('a take kernel has no batch dims or ranges: fold them into its index array');
+  const [src, index] = options.args;
+  if (!src) throw new ValueError('args[0] (the source of take) is missing');
+  checkOwnerAndDtype(src, 'args[0]', backendName, spec.srcDtype);
+  if (spec.indexed) {
+    if (!index) throw new ValueError('args[1] (the int32 index of take) is missing');
+    checkOwnerAndDtype(index, 'args[1]', backendName, 'int32');
+    if (index.length !== n)
+      throw new ShapeError(`args[1] has ${index.length} indices but nx = ${n} outputs are asked for`);
+  } else if (src.length !== n) {
+    throw new ShapeError(
+      `args[0] has ${src.length} elements; an unindexed take copies all of them, so nx must be ${src.length}`,
+    );
+  }
+  return { batch: [], batchSize: 1, argBatch: [[], []], rows: n, reduced: 0, outputLengths: [n] };
 }
 
 function checkRanges(r: Ranges, rows: number, reduced: number): void {

@@ -15,6 +15,7 @@ export { substituteVars } from './formula/substitute.js';
 export { evaluate } from './interpret/evaluate.js';
 export { type ReferenceRunOptions, referenceRun } from './interpret/reference.js';
 export * from './kernel/spec.js';
+export { type TakeSpec, takeConvert, takeReference, takeSpec } from './kernel/take.js';
 export { DEFAULT_UNROLL_LIMIT } from './lower/context.js';
 export { type LowerOptions, lowerKernel } from './lower/lower.js';
 export * from './lower/program.js';

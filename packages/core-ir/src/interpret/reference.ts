@@ -5,8 +5,9 @@
  */
 
 import { argBatchIndex, type DeviceBuffer, planRun, type RunOptions } from '../backend.js';
-import type { TypedArray } from '../dtype.js';
+import type { DType, TypedArray } from '../dtype.js';
 import { type KernelSpec, reductionSizes, specInputs, specOutputs } from '../kernel/spec.js';
+import { takeReference } from '../kernel/take.js';
 import { reductionDef } from '../reductions/table.js';
 import { evaluate } from './evaluate.js';
 
@@ -17,6 +18,14 @@ export interface ReferenceRunOptions extends Omit<RunOptions, 'args'> {
 
 /** Runs a spec in float64; returns one array per output (indices as integer-valued floats). */
 export function referenceRun(spec: KernelSpec, options: ReferenceRunOptions): Float64Array[] {
+  if (spec.kind === 'take') {
+    planRun(
+      spec,
+      { ...options, args: options.args.map((a, n) => a && hostBuffer(a, n === 1 ? 'int32' : spec.srcDtype)) },
+      'reference',
+    );
+    return [takeReference(spec, options.args[0]!, options.args[1] as Int32Array | undefined, options.nx)];
+  }
   const asBuffers = options.args.map((a) =>
     a ? ({ backend: 'reference', dtype: spec.dtype, length: a.length } satisfies DeviceBuffer) : undefined,
   );
@@ -60,6 +69,10 @@ export function referenceRun(spec: KernelSpec, options: ReferenceRunOptions): Fl
     }
   }
   return results;
+}
+
+function hostBuffer(data: TypedArray, dtype: DType): DeviceBuffer {
+  return { backend: 'reference', dtype, length: data.length };
 }
 
 /** The reduced indices of a row, in increasing order: all of them, or those its ranges allow. */

@@ -13,6 +13,7 @@ import { hashString } from '../formula/hash.js';
 import type { ProgramInput, ProgramOutput } from '../lower/program.js';
 import { reductionDef } from '../reductions/table.js';
 import { Reduction } from '../reductions/types.js';
+import type { TakeSpec } from './take.js';
 
 /** out[i] = finalize(fold over j of F(p, x_i, y_j)), or the same over i when `axis` is 'i'. */
 export interface ReductionSpec {
@@ -40,7 +41,11 @@ export interface MapSpec {
   readonly key: string;
 }
 
-export type KernelSpec = ReductionSpec | MapSpec;
+/** Kernels whose body is a formula (lowered by `lowerKernel`). */
+export type FormulaSpec = ReductionSpec | MapSpec;
+
+/** Everything a backend runs: formula kernels and the data-movement kernel `take`. */
+export type KernelSpec = FormulaSpec | TakeSpec;
 
 export interface ReductionSpecInit {
   formula: Formula;
@@ -108,7 +113,7 @@ export function mapSpec(init: { formula: Formula; dtype?: FloatDType }): MapSpec
  * The variables a spec reads, sorted by position, with their categories as written in the
  * formula (`i` rows, `j` columns, `p` parameters). A position used twice must agree.
  */
-export function specInputs(spec: Pick<KernelSpec, 'formula'> & { weight?: Formula }): ProgramInput[] {
+export function specInputs(spec: Pick<FormulaSpec, 'formula'> & { weight?: Formula }): ProgramInput[] {
   const byPos = new Map<number, { dim: number; cat: Category }>();
   for (const v of varsOf(spec.formula, ...(spec.weight ? [spec.weight] : []))) {
     const { pos, dim, cat } = varInfo(v);
@@ -126,6 +131,7 @@ export function specInputs(spec: Pick<KernelSpec, 'formula'> & { weight?: Formul
 
 /** Outputs of a spec (dims per row and types). */
 export function specOutputs(spec: KernelSpec): ProgramOutput[] {
+  if (spec.kind === 'take') return [{ dim: 1, type: spec.dtype === 'int32' ? 'i' : 'f' }];
   if (spec.kind === 'map') return [{ dim: spec.formula.dim, type: 'f' }];
   return reductionDef(spec.reduction).outputs(reductionSizes(spec));
 }

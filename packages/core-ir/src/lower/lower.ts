@@ -5,7 +5,7 @@
  */
 import type { Formula } from '../formula/formula.js';
 import { topoOrder } from '../formula/formula.js';
-import { type KernelSpec, reductionSizes, specInputs, specOutputs } from '../kernel/spec.js';
+import { type FormulaSpec, reductionSizes, specInputs, specOutputs } from '../kernel/spec.js';
 import { opDef } from '../ops/table.js';
 import { Op } from '../ops/types.js';
 import { reductionDef } from '../reductions/table.js';
@@ -22,7 +22,7 @@ export interface LowerOptions {
  * Lowers a spec. For a reduction over `i` the roles swap, so in the program `i` always means the
  * output row and `j` the reduced index: `ProgramInput.cat` is relative to the program.
  */
-export function lowerKernel(spec: KernelSpec, options: LowerOptions = {}): LoweredKernel {
+export function lowerKernel(spec: FormulaSpec, options: LowerOptions = {}): LoweredKernel {
   const ctx = new LowerCtx(options.unrollLimit ?? DEFAULT_UNROLL_LIMIT);
   const swap = spec.kind === 'reduction' && spec.axis === 'i';
   const inputs: ProgramInput[] = specInputs(spec).map((v) => ({

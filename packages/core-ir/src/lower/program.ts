@@ -26,15 +26,18 @@ export enum Alu {
   /** 1 / sqrt(x), with rsqrt(0) = 0 (KeOps' convention, which keeps gradients at 0 finite). */
   Rsqrt = 'rsqrt',
   Abs = 'abs',
-  /** -1, 0 or 1 (0 for NaN input gives NaN). */
+  /** -1, 0 or 1; NaN for NaN. */
   Sign = 'sign',
-  /** 1 where x >= 0, else 0. */
+  /** 1 where x >= 0, 0 where x < 0, NaN for NaN (as the op table's Step). */
   Step = 'step',
+  /** max(x, 0); NaN for NaN. */
   Relu = 'relu',
   Floor = 'floor',
   /** Round half away from zero (C's `round`). */
   Round = 'round',
+  /** NaN when either operand is NaN (like Math.min, not C's fminf or WGSL's min). */
   Min = 'min',
+  /** NaN when either operand is NaN (like Math.max). */
   Max = 'max',
   /** x^y for floats (NaN for a negative base with a non-integer exponent). */
   Pow = 'pow',
@@ -44,7 +47,11 @@ export enum Alu {
   XLogX = 'xlogx',
   /** sin(x) / x with 1 at 0. */
   SinXDivX = 'sinxdivx',
-  /** Comparisons return 1 or 0 in the operands' float type. */
+  /**
+   * Comparisons, IsNan, And and Or give a truth value 1 or 0. Operands may be floats or ints
+   * (index comparisons); a printer may keep truth values as booleans and convert them to 1/0 only
+   * where they are stored in a typed local.
+   */
   Lt = 'lt',
   Le = 'le',
   Eq = 'eq',
@@ -136,7 +143,7 @@ export interface StateSlot {
  * ```
  * `merge` folds state copy 1 into copy 0; it is what lets a backend accumulate a tile (or a
  * thread's share of j) in one copy and merge it into the other (block summation, split schemes).
- * `init` may also be printed on copy 1 by renaming: see `withStateCopy`.
+ * A backend that accumulates a tile in copy 1 prints `init` and `pair` with the copies swapped.
  *
  * A map kernel has only `row` (which writes the outputs) and empty reduction parts.
  */

@@ -24,7 +24,8 @@ function shiftedSums(values: readonly Float64Array[], weightOf: (j: number) => F
   const s = new Float64Array(E);
   values.forEach((v, j) => {
     const w = weightOf(j);
-    for (let e = 0; e < E; e++) s[e]! += m === NEG_INF ? 0 : shiftedExp(v[0]!, m) * w[e]!;
+    // A value of -Infinity contributes nothing, whatever its weight (as the lowered fold skips it).
+    for (let e = 0; e < E; e++) s[e]! += v[0] === NEG_INF ? 0 : shiftedExp(v[0]!, m) * w[e]!;
   });
   if (nan) s.fill(Number.NaN);
   return { m, s };
@@ -53,7 +54,9 @@ function accumulate(r: ReduceEmitter, layout: Layout, f: Expr, wUnit: Expr, wAt:
   if (layout.unit) slots.push({ slot: 1, size: 1, w: () => wUnit });
   if (layout.weighted) slots.push({ slot: layout.unit ? 2 : 1, size: r.sizes.E, w: wAt });
   ctx.ifThen(
-    ctx.alu(Alu.Lt, m, fv),
+    // A NaN value becomes m: NaN absorbs every later fold and merge (a merged state with m = -inf
+    // and NaN sums would otherwise be skipped as empty, losing the NaN).
+    ctx.alu(Alu.Or, ctx.alu(Alu.Lt, m, fv), ctx.alu(Alu.IsNan, fv)),
     () => {
       const scale = ctx.let(ctx.alu(Alu.Exp, ctx.alu(Alu.Sub, m, fv)), 'acc');
       for (const { slot, size, w } of slots)
