@@ -21,8 +21,8 @@ export interface DeviceBuffer {
  * Block sparsity (KeOps' ranges, for the spec's reduced axis): row cluster c covers output rows
  * `[rows[2c], rows[2c+1])` and reduces over the index ranges
  * `redRanges[2r], redRanges[2r+1]` for r in `[slices[c-1], slices[c])` (with slices[-1] = 0).
- * Rows in no cluster get the reduction's empty value. With batch dims, ranges apply inside each
- * batch entry.
+ * Rows in no cluster get the reduction's empty value; the ranges of one cluster must not overlap
+ * (checked). With batch dims, ranges apply inside each batch entry.
  */
 export interface Ranges {
   readonly rows: Int32Array;
@@ -195,6 +195,23 @@ function checkRanges(r: Ranges, rows: number, reduced: number): void {
     const [a, b] = [r.redRanges[k]!, r.redRanges[k + 1]!];
     if (a < 0 || b < a || b > reduced)
       throw new ValueError(`ranges.redRanges entry ${k / 2} = [${a}, ${b}) is outside [0, ${reduced}]`);
+  }
+  // Within a cluster the reduced ranges must be disjoint: a streaming backend would count an
+  // index twice, the reference once, so overlap is refused rather than left ambiguous.
+  let start = 0;
+  for (let c = 0; c < nc; c++) {
+    const end = r.slices[c]!;
+    const spans: [number, number][] = [];
+    for (let s = start; s < end; s++)
+      if (r.redRanges[2 * s + 1]! > r.redRanges[2 * s]!)
+        spans.push([r.redRanges[2 * s]!, r.redRanges[2 * s + 1]!]);
+    spans.sort((x, y) => x[0] - y[0]);
+    for (let k = 1; k < spans.length; k++)
+      if (spans[k]![0] < spans[k - 1]![1])
+        throw new ValueError(
+          `ranges: cluster ${c} reduces over overlapping ranges [${spans[k - 1]}) and [${spans[k]}); merge them`,
+        );
+    start = end;
   }
 }
 

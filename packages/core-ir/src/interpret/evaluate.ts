@@ -1,4 +1,4 @@
-/** Float64 evaluation of a formula for one (i, j) pair: a plain walk over the DAG. */
+/** Float64 evaluation of formulas for one (i, j) pair: a plain walk over the DAG. */
 import { ShapeError } from '../errors.js';
 import { type Formula, topoOrder } from '../formula/formula.js';
 import { opDef } from '../ops/table.js';
@@ -6,23 +6,43 @@ import { Op } from '../ops/types.js';
 
 /** Evaluates formulas given each variable's value by position. */
 export function evaluate(roots: readonly Formula[], varValue: (pos: number) => Float64Array): Float64Array[] {
-  const memo = new Map<number, Float64Array>();
-  for (const node of topoOrder(roots)) {
-    let v: Float64Array;
-    if (node.op === Op.Var) {
-      v = varValue(node.attrs[0]!);
-      if (v.length !== node.dim)
-        throw new ShapeError(
-          `variable ${node.attrs[0]} has ${v.length} components, the formula expects ${node.dim}`,
+  return evaluator(roots)(varValue);
+}
+
+/**
+ * An evaluator with the DAG's order worked out once, for evaluating the same formulas at many
+ * pairs (the reference interpreter calls it once per pair).
+ */
+export function evaluator(
+  roots: readonly Formula[],
+): (varValue: (pos: number) => Float64Array) => Float64Array[] {
+  const order = topoOrder(roots);
+  const slot = new Map(order.map((node, n) => [node.id, n]));
+  const steps = order.map((node) => ({
+    node,
+    def: node.op === Op.Var ? undefined : opDef(node.op),
+    kids: node.children.map((c) => slot.get(c.id)!),
+  }));
+  const outs = roots.map((r) => slot.get(r.id)!);
+  return (varValue) => {
+    const values = new Array<Float64Array>(steps.length);
+    for (let n = 0; n < steps.length; n++) {
+      const { node, def, kids } = steps[n]!;
+      if (!def) {
+        const v = varValue(node.attrs[0]!);
+        if (v.length !== node.dim)
+          throw new ShapeError(
+            `variable ${node.attrs[0]} has ${v.length} components, the formula expects ${node.dim}`,
+          );
+        values[n] = v;
+      } else {
+        values[n] = def.eval(
+          kids.map((k) => values[k]!),
+          node.attrs,
+          node.dim,
         );
-    } else {
-      v = opDef(node.op).eval(
-        node.children.map((c) => memo.get(c.id)!),
-        node.attrs,
-        node.dim,
-      );
+      }
     }
-    memo.set(node.id, v);
-  }
-  return roots.map((r) => memo.get(r.id)!);
+    return outs.map((o) => values[o]!);
+  };
 }

@@ -9,7 +9,7 @@ import type { DType, TypedArray } from '../dtype.js';
 import { type KernelSpec, reductionSizes, specInputs, specOutputs } from '../kernel/spec.js';
 import { takeReference } from '../kernel/take.js';
 import { reductionDef } from '../reductions/table.js';
-import { evaluate } from './evaluate.js';
+import { evaluator } from './evaluate.js';
 
 /** Host arguments for `referenceRun`: like `RunOptions` with typed arrays instead of buffers. */
 export interface ReferenceRunOptions extends Omit<RunOptions, 'args'> {
@@ -30,16 +30,19 @@ export function referenceRun(spec: KernelSpec, options: ReferenceRunOptions): Fl
     a ? ({ backend: 'reference', dtype: spec.dtype, length: a.length } satisfies DeviceBuffer) : undefined,
   );
   const plan = planRun(spec, { ...options, args: asBuffers }, 'reference');
-  const inputs = specInputs(spec);
+  const inputByPos = new Map(specInputs(spec).map((v) => [v.pos, v]));
   const outputs = specOutputs(spec);
   const results = plan.outputLengths.map((n) => new Float64Array(n));
   const reducedCat = spec.kind === 'reduction' ? spec.axis : undefined;
   const rowCat = reducedCat === 'i' ? 'j' : 'i';
+  const run = evaluator(
+    spec.kind === 'reduction' && spec.weight ? [spec.formula, spec.weight] : [spec.formula],
+  );
 
   for (let b = 0; b < plan.batchSize; b++) {
     // Reads component vectors of each variable for a given (row, reduced) pair.
     const valueAt = (row: number, red: number) => (pos: number) => {
-      const input = inputs.find((v) => v.pos === pos)!;
+      const input = inputByPos.get(pos)!;
       const data = options.args[pos]!;
       const rows = input.cat === 'p' ? 1 : input.cat === 'i' ? options.nx : options.ny;
       const r = input.cat === 'p' ? 0 : input.cat === rowCat ? row : red;
@@ -49,17 +52,14 @@ export function referenceRun(spec: KernelSpec, options: ReferenceRunOptions): Fl
     for (let row = 0; row < plan.rows; row++) {
       let outs: Float64Array[];
       if (spec.kind === 'map') {
-        outs = evaluate([spec.formula], valueAt(row, 0));
+        outs = run(valueAt(row, 0));
       } else {
         const def = reductionDef(spec.reduction);
         const indices = reducedIndices(options, plan.reduced, row);
         const values: Float64Array[] = [];
         const weights: Float64Array[] = [];
         for (const red of indices) {
-          const [v, w] = evaluate(
-            spec.weight ? [spec.formula, spec.weight] : [spec.formula],
-            valueAt(row, red),
-          );
+          const [v, w] = run(valueAt(row, red));
           values.push(v!);
           if (w) weights.push(w);
         }
