@@ -14,6 +14,7 @@ export { hashString } from './formula/hash.js';
 export { substituteVars } from './formula/substitute.js';
 export { evaluate } from './interpret/evaluate.js';
 export { type ReferenceRunOptions, referenceRun } from './interpret/reference.js';
+export { referenceBackend } from './interpret/reference-backend.js';
 export * from './kernel/spec.js';
 export { type TakeSpec, takeConvert, takeReference, takeSpec } from './kernel/take.js';
 export { DEFAULT_UNROLL_LIMIT } from './lower/context.js';

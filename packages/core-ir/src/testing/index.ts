@@ -3,18 +3,19 @@
  *
  * - `registerConformanceSuite(name, makeBackend, options)` registers vitest tests that check a
  *   backend against the float64 reference interpreter.
- * - `referenceBackend()` runs specs with the reference interpreter (the suite's own baseline).
+ * - `referenceBackend()` (re-exported from the main entry point) runs specs with the reference
+ *   interpreter, the suite's own baseline.
  * - `programBackend(options)` runs the lowered program of a spec with a tree-walking evaluator, to
  *   test the lowering and the reductions' accumulator code.
  *
  * This entry point imports vitest (a peer dependency); the main entry point does not.
  */
 
+export { referenceBackend } from '../interpret/reference-backend.js';
 export type { ConformanceTest, TestContext, TestGroup } from './cases/common.js';
 export { EMPTY_VALUES } from './empty-values.js';
 export { type ProgramBackendOptions, programBackend } from './program-backend.js';
 export { ProgramError } from './program-error.js';
 export { Rng, seedOf } from './random.js';
-export { referenceBackend } from './reference-backend.js';
 export { type ConformanceOptions, conformanceGroups, registerConformanceSuite } from './suite.js';
 export { rowScale, rtol, TOLERANCE, type ToleranceKind } from './tolerance.js';

@@ -13,11 +13,11 @@
 import { argBatchIndex, type Backend, type DeviceBuffer, planRun, type RunOptions } from '../backend.js';
 import { allocTyped, type DType, type TypedArray } from '../dtype.js';
 import { ValueError } from '../errors.js';
+import { checkComputeDtype, HostBuffers } from '../interpret/host-buffers.js';
 import { type FormulaSpec, type KernelSpec, specInputs } from '../kernel/spec.js';
 import { takeReference } from '../kernel/take.js';
 import { lowerKernel } from '../lower/lower.js';
 import type { LoweredKernel } from '../lower/program.js';
-import { checkComputeDtype, HostBuffers } from './host-buffers.js';
 import { ProgramMachine } from './program-machine.js';
 import { chunks, reducedIndices } from './reduced-indices.js';
 

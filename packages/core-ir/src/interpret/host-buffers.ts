@@ -1,5 +1,5 @@
 /**
- * Host-memory buffers for the test backends (reference and program): device buffers that are plain
+ * Host-memory buffers for the host backends (reference, and the program backend of the test kit): device buffers that are plain
  * typed arrays, with the bookkeeping a real backend has (ownership, free, live memory), so the
  * conformance suite can check that contract on them too.
  */

@@ -6,9 +6,9 @@
  */
 import { type Backend, type DeviceBuffer, planRun, type RunOptions } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
-import { referenceRun } from '../interpret/reference.js';
 import { type KernelSpec, specInputs, specOutputs } from '../kernel/spec.js';
 import { checkComputeDtype, HostBuffers } from './host-buffers.js';
+import { referenceRun } from './reference.js';
 
 const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
 

@@ -1,0 +1,81 @@
+/**
+ * What a benchmark suite is. A suite turns a size into a workload: fresh inputs, the core-ir
+ * kernel spec a backend runs, and the same problem stated plainly (`Problem`) so that hand-written
+ * baselines, which know nothing of kernel specs, compute the very same numbers.
+ */
+import type { ReductionSpec } from '@symtensor/core-ir';
+import type { KernelName } from './kernel-functions.js';
+
+/** Point clouds shared by every problem: x is N x D (rows, indexed by i), y is M x D (indexed by j). */
+interface PointClouds {
+  readonly x: Float32Array;
+  readonly y: Float32Array;
+  readonly N: number;
+  readonly M: number;
+  readonly D: number;
+}
+
+/** out_i = sum_j k(|x_i - y_j|) b_j with a scale (bandwidth) s. */
+export interface KernelSumProblem extends PointClouds {
+  readonly kind: 'kernel-sum';
+  readonly kernel: KernelName;
+  readonly scale: number;
+  /** Signal, M x 1. */
+  readonly b: Float32Array;
+}
+
+/** out_i = the indices of the K nearest y_j (squared Euclidean distance), nearest first. */
+export interface KnnProblem extends PointClouds {
+  readonly kind: 'knn';
+  readonly K: number;
+}
+
+/** out_i = log sum_j exp(-|x_i - y_j|^2 / eps + h_j): the softmin of optimal transport solvers. */
+export interface SoftminProblem extends PointClouds {
+  readonly kind: 'softmin';
+  readonly eps: number;
+  /** Log-weights (dual potential), M x 1. */
+  readonly h: Float32Array;
+}
+
+export type Problem = KernelSumProblem | KnnProblem | SoftminProblem;
+
+/** One suite at one size, with its inputs drawn for that size. */
+export interface Workload {
+  readonly suite: string;
+  /** The swept size (N = M). */
+  readonly n: number;
+  /** Human-readable size, e.g. "N=M=1000, D=3". */
+  readonly sizeLabel: string;
+  /** Number of (i, j) pairs the reduction visits: the unit of the pairs/s column. */
+  readonly pairs: number;
+  readonly problem: Problem;
+  /** The kernel a backend runs, its host arguments by variable position, and its sizes. */
+  readonly spec: ReductionSpec;
+  readonly args: readonly Float32Array[];
+  readonly nx: number;
+  readonly ny: number;
+}
+
+/** A suite that runs today. */
+export interface Suite {
+  readonly id: string;
+  /** Group name, usable on the command line to select every suite of the group. */
+  readonly group: string;
+  readonly title: string;
+  /** The kind of problem its workloads state (decides which baselines take part). */
+  readonly kind: Problem['kind'];
+  /** The computation as a reader would write it. */
+  readonly formula: string;
+  readonly defaultSizes: readonly number[];
+  readonly quickSizes: readonly number[];
+  workload(n: number): Workload;
+}
+
+/** A suite of the benchmark plan whose package does not exist yet: listed, never silently dropped. */
+export interface PendingSuite {
+  readonly id: string;
+  readonly group: string;
+  readonly title: string;
+  readonly reason: string;
+}
