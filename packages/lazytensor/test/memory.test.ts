@@ -27,6 +27,26 @@ describe('tidy and dispose', () => {
     expect(memory()).toEqual(start);
   });
 
+  it('whole-tensor reductions outside tidy leave only their result', async () => {
+    const x = rand([4, 5], { seed: 3 });
+    const xs = Array.from(await x.data());
+    const want = {
+      sum: xs.reduce((a, b) => a + b, 0),
+      mean: xs.reduce((a, b) => a + b, 0) / xs.length,
+      max: Math.max(...xs),
+      min: Math.min(...xs),
+    };
+    const start = memory();
+    for (const kind of ['sum', 'mean', 'max', 'min'] as const) {
+      const out = x[kind]();
+      expect(memory().tensors - start.tensors).toBe(1);
+      expect(await out.item()).toBeCloseTo(want[kind], 5);
+      out.dispose();
+      expect(memory()).toEqual(start);
+    }
+    x.dispose();
+  });
+
   it('refuses async functions, and cleans up when fn throws', () => {
     const start = memory();
     expect(() => tidy((async () => tensor([1])) as never)).toThrow(ValueError);

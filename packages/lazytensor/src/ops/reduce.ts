@@ -48,7 +48,9 @@ export function sum(t: Tensor, axis?: number, options: ReduceOptions = {}): Tens
 export function mean(t: Tensor, axis?: number, options: ReduceOptions = {}): Tensor {
   const count = axis === undefined ? t.size : t.shape[normAxis(axis, t.rank, 'mean(axis)')]!;
   const s = reduce(t, 'sum', axis, options);
-  return E.mul(s, 1 / count);
+  const out = E.mul(s, 1 / count);
+  s.dispose();
+  return out;
 }
 
 /** Maximum of all elements, or along `axis` (NaN propagates); ties share the gradient equally. */
@@ -69,8 +71,14 @@ function reduce(t: Tensor, kind: Kind, axis: number | undefined, options: Reduce
     );
   commonFloatDType([t], kind);
   if (axis === undefined) {
-    const flat = reduceAxis(reshape(t, [t.size]), kind, 0);
-    return reshape(flat, options.keepDims ? t.shape.map(() => 1) : []);
+    // The intermediates are released here (the autograd tape keeps its own handles), so a whole
+    // reduction outside `tidy` leaves nothing behind for the garbage collector.
+    const view = reshape(t, [t.size]);
+    const flat = reduceAxis(view, kind, 0);
+    const out = reshape(flat, options.keepDims ? t.shape.map(() => 1) : []);
+    view.dispose();
+    flat.dispose();
+    return out;
   }
   const ax = normAxis(axis, t.rank, what);
   const out = reduceAxis(t, kind, ax);
