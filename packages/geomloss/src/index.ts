@@ -1,6 +1,10 @@
 /**
- * @symtensor/geomloss: samplesLoss: Sinkhorn divergences (balanced, unbalanced, multiscale), kernel MMDs and Hausdorff losses, with potentials, plans and gradients.
- *
- * Not implemented yet: see the project's open issues.
+ * @symtensor/geomloss: `samplesLoss` (debiased Sinkhorn divergences, balanced and unbalanced, kernel
+ * MMDs, Hausdorff divergences) with potentials, transport plans and envelope-theorem gradients,
+ * computed with LazyTensor reductions (linear memory). See README.md for the limits.
  */
-export {};
+
+export type { CostFunction, LossName, SamplesLossOptions } from './options.js';
+export { type TransportPlan, transportPlan } from './plan.js';
+export { type LossFunction, type PotentialPair, samplesLoss } from './samples-loss.js';
+export { epsilonSchedule } from './schedule.js';
