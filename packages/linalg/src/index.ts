@@ -1,6 +1,29 @@
 /**
- * @symtensor/linalg: LinearOperator, conjugate gradient and kernel solves, and a Lanczos eigensolver over symbolic kernel matrices.
- *
- * Not implemented yet: see the project's open issues.
+ * @symtensor/linalg: LinearOperators over symbolic kernel matrices, conjugate gradient and
+ * differentiable kernel solves, a Nystrom preconditioner, and a Lanczos eigensolver. Depends on
+ * `@symtensor/lazytensor` only: it runs on whatever backend the user selected.
  */
-export {};
+export {
+  type CGBreakdown,
+  type CGIterationInfo,
+  type CGOptions,
+  type CGReason,
+  type CGResult,
+  cg,
+} from './cg.js';
+export { scaleOperator, shiftOperator, sumOperators } from './compose.js';
+export { type EigshOptions, type EigshResult, eigsh, type Which } from './eigsh.js';
+export {
+  type ImplicitLoss,
+  type KernelSolveOptions,
+  type KernelSolveResult,
+  kernelSolve,
+} from './kernel-solve.js';
+export {
+  aslinearoperator,
+  type FloatDType,
+  type LazyOperatorOptions,
+  LinearOperator,
+  type LinearOperatorInit,
+} from './linear-operator.js';
+export { type NystromOptions, type NystromPreconditioner, nystromPreconditioner } from './nystrom.js';
