@@ -8,10 +8,12 @@
 import {
   argBatchIndex,
   type Backend,
+  BackendUnavailableError,
   type DeviceBuffer,
   type DType,
   DTypeError,
   dtypeOf,
+  type FormulaSpec,
   type KernelSpec,
   type MemoryInfo,
   planRun,
@@ -24,9 +26,10 @@ import {
 } from '@symtensor/core-ir';
 import { CpuBuffer } from './buffer.js';
 import { defaultThreads, nodeWorkerThreads, yieldToEventLoop } from './env.js';
-import { type CompiledKernel, KernelCache } from './kernel-cache.js';
+import { type CompiledKernel, type Engine, KernelCache } from './kernel-cache.js';
 import { type TaskBase, WorkerPool } from './pool.js';
 import { rowSpans } from './ranges.js';
+import { wasmSimdSupported } from './wasm/support.js';
 
 export interface CpuOptions {
   /**
@@ -43,6 +46,12 @@ export interface CpuOptions {
   tile?: number;
   /** Compiled kernels kept in memory (least recently used dropped). Default 256. */
   cacheSize?: number;
+  /**
+   * Generated code: `'wasm'` (WebAssembly SIMD; kernels it cannot express, listed in the README,
+   * still run as JavaScript), `'js'`, or `'auto'` (default): `'wasm'` where the runtime validates
+   * a SIMD module, else `'js'`.
+   */
+  engine?: 'js' | 'wasm' | 'auto';
 }
 
 const DTYPES = ['float32', 'float64', 'int32'] as const satisfies readonly DType[];
@@ -57,6 +66,8 @@ export class CpuBackend implements Backend {
   readonly dtypes: readonly DType[] = DTYPES;
   /** Worker threads used for large runs (0: calling thread only). */
   readonly threads: number;
+  /** The engine kernels are generated for (`auto` resolved). */
+  readonly engine: Engine;
   private readonly inlineWork: number;
   private readonly kernels: KernelCache;
   private readonly pool: WorkerPool | undefined;
@@ -81,7 +92,17 @@ export class CpuBackend implements Backend {
     this.inlineWork = checkCount('inlineWork', options.inlineWork ?? 2 ** 20, 0);
     const tile = checkCount('tile', options.tile ?? 2048, 1);
     const cacheSize = checkCount('cacheSize', options.cacheSize ?? 256, 1);
-    this.kernels = new KernelCache({ tile, limit: cacheSize });
+    const engine = options.engine ?? 'auto';
+    if (engine !== 'js' && engine !== 'wasm' && engine !== 'auto')
+      throw new ValueError(`cpu({ engine }): engine must be 'js', 'wasm' or 'auto', got ${String(engine)}`);
+    const simd = wasmSimdSupported();
+    if (engine === 'wasm' && !simd)
+      throw new BackendUnavailableError(
+        'cpu',
+        "engine 'wasm' was asked for, but this runtime does not support WebAssembly SIMD; use engine: 'auto' or 'js'",
+      );
+    this.engine = engine === 'auto' ? (simd ? 'wasm' : 'js') : engine;
+    this.kernels = new KernelCache({ tile, limit: cacheSize, engine: this.engine });
     this.pool = this.threads > 0 && wt ? new WorkerPool(this.threads, wt, cacheSize) : undefined;
   }
 
@@ -194,13 +215,14 @@ export class CpuBackend implements Backend {
     const out = this.alloc(spec.dtype, options.nx);
     const srcData = src.data!;
     const idxData = index?.data as Int32Array | undefined;
+    // Captured now: the output may be freed (e.g. by tidy) before this job runs.
+    const o = out.data!;
     const done = this.tail.then(() => {
       const failed = [src, index].find((b) => b?.error);
       if (failed)
         throw new SymtensorError(
           `an argument of this take comes from a run that failed (${failed.error!.message})`,
         );
-      const o = out.data!;
       const n = options.nx;
       const len = srcData.length;
       for (let k = 0; k < n; k++) {
@@ -230,6 +252,16 @@ export class CpuBackend implements Backend {
 
   memory(): MemoryInfo {
     return { buffers: this.liveBuffers, bytes: this.liveBytes };
+  }
+
+  /**
+   * What a kernel spec runs as on this backend: `'wasm'` or `'js'`, with the reason when a
+   * WebAssembly backend keeps it on JavaScript. Compiles (and caches) the kernel.
+   */
+  kernelEngine(spec: FormulaSpec): { engine: Engine; fallback?: string } {
+    this.checkAlive('kernelEngine');
+    const { engine, fallback } = this.kernels.get(spec);
+    return fallback === undefined ? { engine } : { engine, fallback };
   }
 
   /** The worker pool, if any (tests use it to kill a worker mid-run). */

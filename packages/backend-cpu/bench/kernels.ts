@@ -1,0 +1,235 @@
+/**
+ * Side-by-side benchmark of the CPU fast path (issue 4), float32, 2 threads, in one run:
+ * WebAssembly SIMD kernels, JavaScript kernels and the C baselines of `bench/c` (built with
+ * `gcc -O3 -march=native -ffast-math -fopenmp` when gcc is present; skipped otherwise).
+ *
+ * - Gaussian kernel product, D = 3, N = M = 1e5 (the JavaScript path on N = 1e4 rows: its
+ *   pairs/s do not depend on N at these sizes, and 1e10 pairs would take over a minute).
+ * - LogSumExp softmin and kNN (ArgKMin, K = 10) at D = 3 and D = 50, N = M = 2e4 (JavaScript on
+ *   2e3 and 1e3 rows).
+ * Inputs are those of reference/peers.md (uniform hashes; sigma = 0.1). Reports the median of
+ * `--reps` timed runs (after a warm-up run) in million pairs/s, the load average before each
+ * kernel, and the float32 error of both engines against the float64 interpreter on the first rows.
+ *
+ *   pnpm --filter @symtensor/backend-cpu bench:kernels [-- --reps 3] [-- --quick] [-- --only Gaussian]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  exp,
+  type FormulaSpec,
+  minus,
+  mul,
+  Reduction,
+  reductionSpec,
+  referenceRun,
+  sqDist,
+  variable,
+} from '@symtensor/core-ir';
+import { cpu } from '../src/index.js';
+
+const argv = process.argv.slice(2);
+const reps = Number(argv[argv.indexOf('--reps') + 1] ?? 3) || 3;
+const quick = argv.includes('--quick');
+/** `--only <text>`: run only the kernels whose name contains it. */
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1]! : '';
+const THREADS = 2;
+
+/** reference/peers.md's input generator. */
+function lowbias32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+function uniform(seed: number, n: number): Float32Array {
+  const key = lowbias32((seed + 0x9e3779b9) >>> 0);
+  const a = new Float32Array(n);
+  for (let k = 0; k < n; k++) a[k] = (lowbias32((lowbias32(k) + key) >>> 0) >>> 8) * 2 ** -24;
+  return a;
+}
+
+/** Builds the C baselines; undefined when gcc is missing or fails. */
+function buildC(): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'symtensor-bench-c-'));
+  try {
+    for (const name of ['gaussian', 'lse', 'knn'])
+      execFileSync('gcc', [
+        '-O3',
+        '-march=native',
+        '-ffast-math',
+        '-fopenmp',
+        '-o',
+        join(dir, name),
+        join(import.meta.dirname, 'c', `${name}.c`),
+        '-lm',
+      ]);
+    return dir;
+  } catch (e) {
+    console.log(`C baselines skipped (gcc: ${(e as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+const load = () => loadavg()[0]!.toFixed(2);
+
+interface Bench {
+  name: string;
+  spec: FormulaSpec;
+  args: Float32Array[];
+  n: number;
+  m: number;
+  nJs: number;
+  c: string[];
+}
+
+const G = variable(2, 1, 'p');
+function benches(): Bench[] {
+  const out: Bench[] = [];
+  const big = quick ? 2e4 : 1e5;
+  out.push({
+    name: 'Gaussian product D=3',
+    spec: reductionSpec({
+      formula: mul(
+        exp(mul(minus(variable(3, 1, 'p')), sqDist(variable(0, 3, 'i'), variable(1, 3, 'j')))),
+        variable(2, 1, 'j'),
+      ),
+      reduction: Reduction.Sum,
+      axis: 'j',
+      dtype: 'float32',
+    }),
+    args: [uniform(101, big * 3), uniform(102, big * 3), uniform(103, big), Float32Array.of(50)],
+    n: big,
+    m: big,
+    nJs: big / 10,
+    c: ['gaussian', String(big), String(big)],
+  });
+  const n = quick ? 5e3 : 2e4;
+  for (const d of [3, 50]) {
+    const X = variable(0, d, 'i');
+    const Y = variable(1, d, 'j');
+    const xy = [uniform(201, n * d), uniform(202, n * d)];
+    out.push({
+      name: `LSE softmin D=${d}`,
+      spec: reductionSpec({
+        formula: mul(minus(G), sqDist(X, Y)),
+        reduction: Reduction.LogSumExp,
+        axis: 'j',
+        dtype: 'float32',
+      }),
+      args: [...xy, Float32Array.of(50)],
+      n,
+      m: n,
+      nJs: d === 3 ? n / 10 : n / 20,
+      c: ['lse', String(n), String(n), String(d)],
+    });
+    out.push({
+      name: `kNN ArgKMin K=10 D=${d}`,
+      spec: reductionSpec({
+        formula: sqDist(X, Y),
+        reduction: Reduction.ArgKMin,
+        k: 10,
+        axis: 'j',
+        dtype: 'float32',
+      }),
+      args: xy,
+      n,
+      m: n,
+      nJs: d === 3 ? n / 10 : n / 20,
+      c: ['knn', String(n), String(n), String(d)],
+    });
+  }
+  return out;
+}
+
+/** Median seconds of `reps` runs of the spec on `rows` rows, and the outputs of the last run. */
+async function timeEngine(engine: 'wasm' | 'js', b: Bench, rows: number) {
+  const backend = cpu({ engine, threads: THREADS });
+  const args = b.args.map((a, k) => backend.upload(k === 0 ? a.subarray(0, rows * (a.length / b.n)) : a));
+  const once = async () => {
+    const t = performance.now();
+    const outs = backend.run(b.spec, { args, nx: rows, ny: b.m });
+    const host = await backend.download(outs[0]!);
+    return { s: (performance.now() - t) / 1000, host };
+  };
+  await once();
+  const times: number[] = [];
+  let host: ArrayLike<number> = [];
+  for (let r = 0; r < reps; r++) {
+    const run = await once();
+    times.push(run.s);
+    host = run.host;
+  }
+  const engineUsed = backend.kernelEngine(b.spec).engine;
+  await backend.dispose();
+  return { s: median(times), min: Math.min(...times), max: Math.max(...times), host, engineUsed };
+}
+
+/** Largest error against float64 on the first rows (row-scaled as the conformance suite), or index mismatches. */
+function accuracy(b: Bench, got: ArrayLike<number>, rows: number): string {
+  const args = b.args.map((a, k) =>
+    k === 0 ? Float64Array.from(a.subarray(0, rows * (a.length / b.n))) : Float64Array.from(a),
+  );
+  const ref = referenceRun(b.spec, { args, nx: rows, ny: b.m })[0]!;
+  const dim = ref.length / rows;
+  if (got instanceof Int32Array) {
+    let bad = 0;
+    for (let k = 0; k < ref.length; k++) if (got[k] !== ref[k]) bad++;
+    return `${bad}/${ref.length} indices differ`;
+  }
+  let worst = 0;
+  for (let r = 0; r < rows; r++) {
+    let scale = 1;
+    for (let c = 0; c < dim; c++) scale = Math.max(scale, Math.abs(ref[r * dim + c]!));
+    for (let c = 0; c < dim; c++)
+      worst = Math.max(worst, Math.abs(got[r * dim + c]! - ref[r * dim + c]!) / scale);
+  }
+  return `max rel err ${worst.toExponential(2)}`;
+}
+
+const cDir = buildC();
+console.log(
+  `node ${process.version}, ${THREADS} threads, ${reps} timed runs each (median [min-max]), float32`,
+);
+const rows: string[] = [];
+for (const b of benches().filter((x) => x.name.includes(only))) {
+  const l0 = load();
+  const pairs = b.n * b.m;
+  const wasm = await timeEngine('wasm', b, b.n);
+  const js = await timeEngine('js', b, b.nJs);
+  let c: { s: number; min: number; max: number } | undefined;
+  if (cDir) {
+    const times: number[] = [];
+    for (let r = 0; r <= reps; r++) {
+      const [prog, ...params] = b.c;
+      const line = execFileSync(join(cDir, prog!), params, {
+        env: { ...process.env, OMP_NUM_THREADS: String(THREADS) },
+      })
+        .toString()
+        .trim();
+      if (r > 0) times.push(Number(line.split(' ')[0]));
+    }
+    c = { s: median(times), min: Math.min(...times), max: Math.max(...times) };
+  }
+  const acc = Math.min(64, b.nJs);
+  const rate = (p: number, s: number) => (p / s / 1e6).toFixed(0);
+  const wasmRate = pairs / wasm.s;
+  const jsRate = (b.nJs * b.m) / js.s;
+  const line = [
+    b.name.padEnd(24),
+    `load ${l0}`,
+    `wasm(${wasm.engineUsed}) ${rate(pairs, wasm.s)} [${rate(pairs, wasm.max)}-${rate(pairs, wasm.min)}] M pairs/s`,
+    `js ${rate(b.nJs * b.m, js.s)} [${rate(b.nJs * b.m, js.max)}-${rate(b.nJs * b.m, js.min)}]`,
+    c ? `C ${rate(pairs, c.s)} [${rate(pairs, c.max)}-${rate(pairs, c.min)}]` : 'C -',
+    `wasm/js ${(wasmRate / jsRate).toFixed(1)}x`,
+    c ? `C/wasm ${(pairs / c.s / wasmRate).toFixed(2)}x` : '',
+    `| accuracy first ${acc} rows: wasm ${accuracy(b, wasm.host, acc)}, js ${accuracy(b, js.host, acc)}`,
+  ].join('  ');
+  console.log(line);
+  rows.push(line);
+}

@@ -1,0 +1,216 @@
+/**
+ * Vectorised float32 exp, log, sin and cos as inline WebAssembly SIMD (f32x4), emitted into the
+ * kernel body where the program uses them (a call per pair would cost more than the polynomial).
+ * Range reduction and polynomials follow Cephes' expf / logf / sinf / cosf, computed in float32.
+ * Special values follow the float64 reference exactly: NaN in gives NaN, exp(-inf) = 0,
+ * exp(+inf) = inf, log(0) = -inf, log(x < 0) = NaN, log(inf) = inf, sin/cos(+-inf) = NaN.
+ * Errors against float64 are measured in `test/wasm-math.test.ts` and listed in the README.
+ *
+ * Each emitter expects the argument on the stack and leaves the result there.
+ */
+import { type FuncBuilder, Op, Simd, VOID } from './encoder.js';
+
+/** A v128 constant of four equal float32 lanes. */
+export function f32x4(f: FuncBuilder, v: number): FuncBuilder {
+  const b = new Uint8Array(16);
+  const view = new DataView(b.buffer);
+  for (let l = 0; l < 4; l++) view.setFloat32(4 * l, v, true);
+  return f.v128(b);
+}
+
+/** A v128 constant of four equal int32 lanes. */
+export function i32x4(f: FuncBuilder, v: number): FuncBuilder {
+  const b = new Uint8Array(16);
+  const view = new DataView(b.buffer);
+  for (let l = 0; l < 4; l++) view.setInt32(4 * l, v, true);
+  return f.v128(b);
+}
+
+/** A v128 constant of two equal float64 lanes. */
+export function f64x2(f: FuncBuilder, v: number): FuncBuilder {
+  const b = new Uint8Array(16);
+  const view = new DataView(b.buffer);
+  for (let l = 0; l < 2; l++) view.setFloat64(8 * l, v, true);
+  return f.v128(b);
+}
+
+/** Horner evaluation of `coeffs` (highest degree first) at the v128 local `z`. */
+function horner(f: FuncBuilder, z: number, coeffs: readonly number[]): void {
+  f32x4(f, coeffs[0]!);
+  for (const c of coeffs.slice(1)) {
+    f.get(z).simd(Simd.f32x4Mul);
+    f32x4(f, c).simd(Simd.f32x4Add);
+  }
+}
+
+/**
+ * exp: x clamped to [-104, 89] (beyond, the result is 0 or inf anyway; `pmin` / `pmax` with x
+ * first keep a NaN, at one instruction each where `min` / `max` take several), n = nearest(x / ln 2)
+ * by the 1.5 * 2^23 rounding trick (whose bits also hold n as an integer, sparing a float->int
+ * conversion), r = x - n ln 2 in two parts (Cody-Waite), exp(r) by a degree-7 polynomial, then
+ * 2^n applied as two factors 2^(n/2) so that subnormal results round once and n = 128 still
+ * overflows to inf correctly.
+ */
+export function expF32(f: FuncBuilder): void {
+  const x = f.local('v128');
+  const t = f.local('v128');
+  const n = f.local('v128');
+  const r = f.local('v128');
+  const ni = f.local('v128');
+  const n1 = f.local('v128');
+  f32x4(f, -104).simd(Simd.f32x4Pmax);
+  f32x4(f, 89).simd(Simd.f32x4Pmin).tee(x);
+  f32x4(f, Math.LOG2E).simd(Simd.f32x4Mul);
+  f32x4(f, 12582912).simd(Simd.f32x4Add).tee(t);
+  f32x4(f, 12582912).simd(Simd.f32x4Sub).set(n);
+  // r = (x - n * C1) - n * C2 with C1 exact in 9 bits, so n * C1 is exact.
+  f.get(x).get(n);
+  f32x4(f, 0.693359375).simd(Simd.f32x4Mul).simd(Simd.f32x4Sub);
+  f.get(n);
+  f32x4(f, -2.1219444e-4).simd(Simd.f32x4Mul).simd(Simd.f32x4Sub).set(r);
+  f.get(t);
+  i32x4(f, 0x4b400000).simd(Simd.i32x4Sub).tee(ni);
+  f.i32(1).simd(Simd.i32x4ShrS).set(n1);
+  // p(r) = 1 + r + r^2 (c0 + c1 r + ... + c5 r^5)
+  horner(
+    f,
+    r,
+    [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1],
+  );
+  f.get(r).get(r).simd(Simd.f32x4Mul).simd(Simd.f32x4Mul);
+  f.get(r).simd(Simd.f32x4Add);
+  f32x4(f, 1).simd(Simd.f32x4Add);
+  // * 2^n1 * 2^(n - n1), each built from its exponent bits.
+  f.get(n1).i32(23).simd(Simd.i32x4Shl);
+  i32x4(f, 0x3f800000).simd(Simd.i32x4Add).simd(Simd.f32x4Mul);
+  f.get(ni).get(n1).simd(Simd.i32x4Sub).i32(23).simd(Simd.i32x4Shl);
+  i32x4(f, 0x3f800000).simd(Simd.i32x4Add).simd(Simd.f32x4Mul);
+}
+
+/**
+ * log: x = m 2^e with m in [sqrt(1/2), sqrt(2)) (subnormals scaled by 2^23 first), log(m) by
+ * Cephes' degree-9 polynomial in m - 1, plus e ln 2 in two parts; special values by select.
+ */
+export function logF32(f: FuncBuilder): void {
+  const x = f.local('v128');
+  const sub = f.local('v128');
+  const bits = f.local('v128');
+  const e = f.local('v128');
+  const m = f.local('v128');
+  const small = f.local('v128');
+  const z = f.local('v128');
+  const ef = f.local('v128');
+  const y = f.local('v128');
+  f.tee(x);
+  f32x4(f, 1.17549435e-38).simd(Simd.f32x4Lt).set(sub);
+  // bits of x, or of x * 2^23 where x is subnormal.
+  f.get(x);
+  f32x4(f, 8388608).simd(Simd.f32x4Mul).get(x).get(sub).simd(Simd.bitselect).set(bits);
+  // e = (bits >> 23) - 126 (- 23 for subnormals); the sign bit only matters for x < 0, fixed below.
+  f.get(bits).i32(23).simd(Simd.i32x4ShrS);
+  i32x4(f, 126).simd(Simd.i32x4Sub);
+  i32x4(f, -23).get(sub).simd(Simd.and).simd(Simd.i32x4Add).set(e);
+  // m in [0.5, 1)
+  f.get(bits);
+  i32x4(f, 0x007fffff).simd(Simd.and);
+  i32x4(f, 0x3f000000).simd(Simd.or).tee(m);
+  f32x4(f, Math.SQRT1_2).simd(Simd.f32x4Lt).set(small);
+  // small: e -= 1 (the mask is -1), m = 2m - 1; else m = m - 1.
+  f.get(e).get(small).simd(Simd.i32x4Add).simd(Simd.f32x4ConvertI32x4S).set(ef);
+  f.get(m).get(m).get(small).simd(Simd.and).simd(Simd.f32x4Add);
+  f32x4(f, 1).simd(Simd.f32x4Sub).tee(m);
+  f.get(m).simd(Simd.f32x4Mul).set(z);
+  horner(
+    f,
+    m,
+    [
+      7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1,
+      2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,
+    ],
+  );
+  f.get(m).simd(Simd.f32x4Mul).get(z).simd(Simd.f32x4Mul);
+  f.get(ef);
+  f32x4(f, -2.1219444e-4).simd(Simd.f32x4Mul).simd(Simd.f32x4Add);
+  f.get(z);
+  f32x4(f, 0.5).simd(Simd.f32x4Mul).simd(Simd.f32x4Sub).set(y);
+  f.get(m).get(y).simd(Simd.f32x4Add);
+  f.get(ef);
+  f32x4(f, 0.693359375).simd(Simd.f32x4Mul).simd(Simd.f32x4Add);
+  // Special values, each select overriding the last: x = +inf -> +inf, x = 0 -> -inf, x < 0 or NaN -> NaN.
+  f.set(y);
+  f32x4(f, Number.POSITIVE_INFINITY).get(y).get(x);
+  f32x4(f, Number.POSITIVE_INFINITY).simd(Simd.f32x4Eq).simd(Simd.bitselect).set(y);
+  f32x4(f, Number.NEGATIVE_INFINITY).get(y).get(x);
+  f32x4(f, 0).simd(Simd.f32x4Eq).simd(Simd.bitselect).set(y);
+  f32x4(f, Number.NaN).get(y).get(x);
+  // !(x >= 0) holds for x < 0 and for NaN.
+  f32x4(f, 0).simd(Simd.f32x4Ge).simd(Simd.not).simd(Simd.bitselect);
+}
+
+/** Beyond this |x|, sin and cos reduce in float64 through the imported Math function (rare lanes). */
+const TRIG_FAST_LIMIT = 8192;
+
+/**
+ * sin or cos: q = nearest(|x| / (pi/2)) (Cephes' even j = 2q), r = |x| - q pi/2 in three parts
+ * (exact products for |x| <= 8192), sin r and cos r by Cephes' polynomials, then quadrant swap and
+ * sign by bit operations. Lanes with |x| > 8192, inf or NaN are recomputed by `scalar` (the
+ * imported Math.sin / Math.cos, in float64, rounded once), which keeps the error a few ulp over the
+ * whole float range where a float32 reduction would lose every digit.
+ */
+export function sinCosF32(f: FuncBuilder, cos: boolean, scalar: number): void {
+  const x = f.local('v128');
+  const ax = f.local('v128');
+  const j = f.local('v128');
+  const y = f.local('v128');
+  const r = f.local('v128');
+  const z = f.local('v128');
+  const ps = f.local('v128');
+  const pc = f.local('v128');
+  const q = f.local('v128');
+  const res = f.local('v128');
+  f.tee(x).simd(Simd.f32x4Abs).tee(ax);
+  f32x4(f, 4 / Math.PI)
+    .simd(Simd.f32x4Mul)
+    .simd(Simd.i32x4TruncSatF32x4S);
+  i32x4(f, 1).simd(Simd.i32x4Add);
+  i32x4(f, -2).simd(Simd.and).tee(j);
+  f.simd(Simd.f32x4ConvertI32x4S).set(y);
+  f.get(j).i32(1).simd(Simd.i32x4ShrS).set(q);
+  f.get(ax);
+  // Cephes' DP1-3: pi/4 in three float32 parts (the last rounded to float32 when emitted).
+  for (const dp of [0.78515625, 2.4187564849853516e-4, 3.774894977445941e-8]) {
+    f.get(y);
+    f32x4(f, dp).simd(Simd.f32x4Mul).simd(Simd.f32x4Sub);
+  }
+  f.tee(r).get(r).simd(Simd.f32x4Mul).set(z);
+  horner(f, z, [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1]);
+  f.get(z).simd(Simd.f32x4Mul).get(r).simd(Simd.f32x4Mul).get(r).simd(Simd.f32x4Add).set(ps);
+  horner(f, z, [2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2]);
+  f.get(z).simd(Simd.f32x4Mul).get(z).simd(Simd.f32x4Mul);
+  f.get(z);
+  f32x4(f, 0.5).simd(Simd.f32x4Mul).simd(Simd.f32x4Sub);
+  f32x4(f, 1).simd(Simd.f32x4Add).set(pc);
+  // Odd quadrants swap sin and cos.
+  f.get(cos ? ps : pc).get(cos ? pc : ps);
+  f.get(q);
+  i32x4(f, 1).simd(Simd.and);
+  i32x4(f, 1).simd(Simd.i32x4Eq).simd(Simd.bitselect);
+  // Sign: sin flips in quadrants 2, 3 and for x < 0; cos flips in quadrants 1, 2.
+  f.get(q);
+  if (cos) i32x4(f, 1).simd(Simd.i32x4Add);
+  i32x4(f, 2).simd(Simd.and).i32(30).simd(Simd.i32x4Shl);
+  if (!cos) {
+    f.get(x);
+    i32x4(f, -0x80000000).simd(Simd.and).simd(Simd.xor);
+  }
+  f.simd(Simd.xor).set(res);
+  f.get(ax);
+  f32x4(f, TRIG_FAST_LIMIT).simd(Simd.f32x4Le).simd(Simd.not).simd(Simd.anyTrue);
+  f.op(Op.if, VOID);
+  for (let l = 0; l < 4; l++) {
+    f.get(res).get(x).lane(Simd.f32x4ExtractLane, l).op(Op.f64PromoteF32).call(scalar).op(Op.f32DemoteF64);
+    f.lane(Simd.f32x4ReplaceLane, l).set(res);
+  }
+  f.op(Op.end);
+  f.get(res);
+}
