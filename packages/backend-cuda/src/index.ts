@@ -1,6 +1,11 @@
 /**
- * @symtensor/backend-cuda: CUDA C++ code generation, a node-addon-api addon that loads the CUDA driver and NVRTC at run time, and a content-hashed disk cache of compiled kernels.
- *
- * Not implemented yet: see the project's open issues.
+ * @symtensor/backend-cuda: runs core-ir kernel specs on NVIDIA GPUs. Kernels are printed as CUDA
+ * C++, compiled with NVRTC (or nvcc) to CUBIN, cached on disk by content hash, and launched
+ * through a native addon that opens the CUDA driver at run time.
  */
-export {};
+export { CudaBackend } from './backend.js';
+export type { KernelLayout } from './codegen/layout.js';
+export { type KernelSource, kernelSource } from './codegen/source.js';
+export { type CudaOptions, cuda } from './create.js';
+export type { CompilerChoice } from './jit/select.js';
+export type { DeviceInfo } from './native/addon.js';

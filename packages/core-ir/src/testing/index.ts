@@ -13,6 +13,7 @@
 
 export { referenceBackend } from '../interpret/reference-backend.js';
 export type { ConformanceTest, TestContext, TestGroup } from './cases/common.js';
+export { type ConformanceSpecsOptions, conformanceSpecs } from './conformance-specs.js';
 export { EMPTY_VALUES } from './empty-values.js';
 export { type ProgramBackendOptions, programBackend } from './program-backend.js';
 export { ProgramError } from './program-error.js';
