@@ -1,7 +1,8 @@
 /**
  * Gaussian kernel product benchmark: out_i = sum_j exp(-|x_i - y_j|^2 / 2s^2) b_j, D = 3, float32,
  * N = M in {1e3, 1e4} (add --large for 1e5, which takes minutes on one thread), 1 and 2 worker
- * threads, against a plain JavaScript loop on the calling thread. Prints pairs per second.
+ * threads, for the JavaScript and the WebAssembly engines, against a plain JavaScript loop on the
+ * calling thread. Prints pairs per second.
  *
  *   pnpm --filter @symtensor/backend-cpu bench [-- --large]
  */
@@ -60,8 +61,13 @@ for (const n of sizes) {
   plainLoop(x, y, b, g[0]!, new Float32Array(n));
   const base = (performance.now() - t0) / 1000;
   console.log(`N = M = ${n}: plain JS loop, 1 thread       ${fmt(pairs / base)} (${base.toFixed(3)} s)`);
-  for (const threads of [1, 2]) {
-    const backend = cpu({ threads });
+  for (const [engine, threads] of [
+    ['js', 1],
+    ['js', 2],
+    ['wasm', 1],
+    ['wasm', 2],
+  ] as const) {
+    const backend = cpu({ threads, engine });
     const args = [x, y, b, g].map((a) => backend.upload(a));
     // First run: compile, start the workers and warm up the JIT; then time a second run.
     await backend.download(backend.run(spec, { args, nx: n, ny: n })[0]!);
@@ -70,7 +76,7 @@ for (const n of sizes) {
     await backend.download(out!);
     const sec = (performance.now() - t1) / 1000;
     console.log(
-      `N = M = ${n}: cpu backend, ${threads} worker thread(s) ${fmt(pairs / sec)} (${sec.toFixed(3)} s)`,
+      `N = M = ${n}: cpu backend (${engine}), ${threads} worker thread(s) ${fmt(pairs / sec)} (${sec.toFixed(3)} s)`,
     );
     await backend.dispose();
   }

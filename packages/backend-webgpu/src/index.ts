@@ -1,6 +1,9 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
- * @symtensor/backend-webgpu: WGSL code generation and execution through WebGPU: Dawn in Node (the webgpu npm package), navigator.gpu in browsers.
- *
- * Not implemented yet: see the project's open issues.
+ * @symtensor/backend-webgpu: runs `@symtensor/core-ir` kernel specs as generated WGSL through
+ * WebGPU: Dawn in Node (the optional `webgpu` package), `navigator.gpu` in browsers.
  */
-export {};
+export { WebGpuBackend, type WebGpuBackendOptions } from './backend.js';
+export { type WebGpuOptions, webgpu } from './create.js';
+export { DeviceLostError, GpuError } from './errors.js';
+export type { Tuning } from './schedule.js';

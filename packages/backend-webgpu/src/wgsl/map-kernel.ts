@@ -1,0 +1,50 @@
+/**
+ * The map skeleton: one invocation per output row (over every batch entry of the dispatch), which
+ * runs the program's row block; the block writes the outputs itself.
+ */
+import type { LoweredKernel } from '@symtensor/core-ir';
+import {
+  commonBindings,
+  inputOffsets,
+  outputBindings,
+  outputOffsets,
+  outputWrite,
+  rowInput,
+} from './access.js';
+import { type Binding, bindingDecls, type KernelSource } from './bindings.js';
+import { INDENT, ProgramPrinter } from './program.js';
+import { uniformStruct } from './uniforms.js';
+
+function mapBindings(kernel: LoweredKernel): Binding[] {
+  return [...commonBindings(kernel), ...outputBindings(kernel)];
+}
+
+export function mapKernel(kernel: LoweredKernel, workgroupSize: number): KernelSource {
+  const p = new ProgramPrinter(kernel, {
+    input: (n, idx) => rowInput(kernel, n, idx),
+    output: outputWrite,
+    j: '0i',
+  });
+  const I1 = INDENT;
+  const body = [
+    `${I1}let g = gid.x + gid.y * u.grid_x * ${workgroupSize}u;`,
+    `${I1}if (g >= u.nb * u.win_rows) { return; }`,
+    `${I1}let b = u.b0 + g / u.win_rows;`,
+    `${I1}let r = u.row_lo + g % u.win_rows;`,
+    ...inputOffsets(kernel, I1),
+    ...outputOffsets(kernel, I1),
+    ...p.stmts(kernel.row, I1),
+  ];
+  const bindings = mapBindings(kernel);
+  const wgsl = [
+    uniformStruct(kernel.inputs.length, kernel.outputs.length),
+    bindingDecls(bindings),
+    p.helperSource(),
+    `@compute @workgroup_size(${workgroupSize})`,
+    'fn main(@builtin(global_invocation_id) gid: vec3<u32>) {',
+    ...body,
+    '}',
+    '',
+  ].join('\n');
+  return { wgsl, bindings, workgroupSize };
+}
