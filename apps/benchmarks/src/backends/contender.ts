@@ -15,10 +15,17 @@ export function backendContender(backend: Backend, detail: string): Contender {
     // run time and reported as an error of that measurement, with the backend's own message.
     supports: () => true,
     async prepare(w) {
+      const p = w.problem;
+      if (p.kind === 'algorithm') {
+        await p.reference?.();
+        return { run: () => p.run(backend), dispose: () => undefined };
+      }
+      const spec = w.spec;
+      if (!spec) throw new Error(`workload ${w.suite} has no kernel spec`);
       const args: DeviceBuffer[] = w.args.map((a) => backend.upload(a));
       return {
         async run() {
-          const [out] = backend.run(w.spec, { args, nx: w.nx, ny: w.ny });
+          const [out] = backend.run(spec, { args, nx: w.nx, ny: w.ny });
           try {
             return await backend.download(out!);
           } finally {

@@ -11,6 +11,8 @@ function compute(p: Problem) {
       return naiveKnn(p);
     case 'softmin':
       return naiveSoftmin(p);
+    case 'algorithm':
+      throw new Error('naive-js does not implement algorithm suites');
   }
 }
 
@@ -19,7 +21,7 @@ export function naiveContender(): Contender {
     name: 'naive-js',
     kind: 'baseline',
     detail: 'plain nested JavaScript loops over Float32Array, float64 arithmetic, one thread',
-    supports: () => true,
+    supports: (kind) => kind !== 'algorithm',
     prepare: async (w) => ({
       run: async () => compute(w.problem),
       dispose: () => undefined,

@@ -20,6 +20,8 @@ import type { Reference } from './reference.js';
 
 export const TOLERANCES = { 'kernel-sum': 1e-4, softmin: 1e-4, knn: 1e-6 } as const;
 
+/** Algorithm suites (sinkhorn, kmeans, gmm, cg, eigsh) state their own metric and tolerance. */
+
 export interface CheckOutcome {
   readonly passed: boolean;
   /** The worst error over the sampled rows, in the metric's unit (NaN or Infinity when invalid). */
@@ -46,6 +48,10 @@ function outcome(
 
 export function checkResult(w: Workload, ref: Reference, out: TypedArray): CheckOutcome {
   const p = w.problem;
+  if (p.kind === 'algorithm') {
+    const c = p.check(out);
+    return outcome(c.error, c.tolerance, c.metric, c.rows, c.note);
+  }
   const perRow = p.kind === 'knn' ? p.K : 1;
   const expected = w.nx * perRow;
   if (out.length !== expected)

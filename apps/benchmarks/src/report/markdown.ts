@@ -91,7 +91,7 @@ export function renderMarkdown(
     '- median, min - max (n = timed runs), spread = (max - min) / median: warm-up excluded.',
     '- first run: the warm-up run alone (kernel compilation, JIT warm-up, first allocations).',
     '- pairs/s: N x M / median.',
-    `- check: the worst error over the sampled rows against the float64 reference interpreter and its tolerance (kernel sums: relative error <= ${tol('kernel-sum')}; softmin: |error| / max(1, |ref|) <= ${tol('softmin')}; kNN: squared-distance error / (1 + |x|^2 + max |y|^2) <= ${tol('knn')}). FAILED results have no time.`,
+    `- check: the worst error over the sampled rows against the float64 reference interpreter and its tolerance (kernel sums: relative error <= ${tol('kernel-sum')}; softmin: |error| / max(1, |ref|) <= ${tol('softmin')}; kNN: squared-distance error / (1 + |x|^2 + max |y|^2) <= ${tol('knn')}; algorithm suites: their own float64 check, metric and tolerance shown per row). FAILED results have no time.`,
     '- skipped: the time estimated from the previous size exceeds the budget; error: the contender threw (message shown).',
     imported
       ? `- Imported rows (source: ${imported.source}). Settings: ${imported.settings}. Libraries: ${imported.libraries}.`

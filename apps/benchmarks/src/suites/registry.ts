@@ -3,13 +3,14 @@
  * group name from the command line.
  */
 import { UsageError } from '../errors.js';
+import { ALGORITHM_SUITES } from './algorithms.js';
 import { KERNEL_SUITES } from './kernels.js';
 import { KNN_SUITES } from './knn.js';
 import { PENDING_SUITES } from './pending.js';
 import { SOFTMIN_SUITE } from './softmin.js';
 import type { PendingSuite, Suite } from './types.js';
 
-export const SUITES: readonly Suite[] = [...KERNEL_SUITES, ...KNN_SUITES, SOFTMIN_SUITE];
+export const SUITES: readonly Suite[] = [...KERNEL_SUITES, ...KNN_SUITES, SOFTMIN_SUITE, ...ALGORITHM_SUITES];
 
 export interface SuiteSelection {
   readonly run: readonly Suite[];

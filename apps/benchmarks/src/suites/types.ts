@@ -3,7 +3,7 @@
  * kernel spec a backend runs, and the same problem stated plainly (`Problem`) so that hand-written
  * baselines, which know nothing of kernel specs, compute the very same numbers.
  */
-import type { ReductionSpec } from '@symtensor/core-ir';
+import type { Backend, ReductionSpec, TypedArray } from '@symtensor/core-ir';
 import type { KernelName } from './kernel-functions.js';
 
 /** Point clouds shared by every problem: x is N x D (rows, indexed by i), y is M x D (indexed by j). */
@@ -38,7 +38,32 @@ export interface SoftminProblem extends PointClouds {
   readonly h: Float32Array;
 }
 
-export type Problem = KernelSumProblem | KnnProblem | SoftminProblem;
+/** What an algorithm suite's check of one result measured (see check/check.ts). */
+export interface AlgorithmCheck {
+  /** The worst error, in the metric's unit (NaN or Infinity when invalid). */
+  readonly error: number;
+  readonly tolerance: number;
+  readonly metric: string;
+  /** Number of values compared. */
+  readonly rows: number;
+  readonly note?: string;
+}
+
+/**
+ * A whole algorithm built on lazytensor (Sinkhorn, k-means, EM, CG, Lanczos): it runs on the
+ * backend given (lazytensor's current backend during the run) and checks its own packed result
+ * against a float64 computation of the same problem.
+ */
+export interface AlgorithmProblem {
+  readonly kind: 'algorithm';
+  /** One complete run on `backend`, its result packed on the host. */
+  run(backend: Backend): Promise<TypedArray>;
+  check(out: TypedArray): AlgorithmCheck;
+  /** Computes what `check` compares with, when that is asynchronous (called untimed, before runs). */
+  reference?(): Promise<void>;
+}
+
+export type Problem = KernelSumProblem | KnnProblem | SoftminProblem | AlgorithmProblem;
 
 /** One suite at one size, with its inputs drawn for that size. */
 export interface Workload {
@@ -50,8 +75,11 @@ export interface Workload {
   /** Number of (i, j) pairs the reduction visits: the unit of the pairs/s column. */
   readonly pairs: number;
   readonly problem: Problem;
-  /** The kernel a backend runs, its host arguments by variable position, and its sizes. */
-  readonly spec: ReductionSpec;
+  /**
+   * The kernel a backend runs, its host arguments by variable position, and its sizes. Algorithm
+   * workloads have no single kernel: their spec is absent and args empty.
+   */
+  readonly spec?: ReductionSpec;
   readonly args: readonly Float32Array[];
   readonly nx: number;
   readonly ny: number;
