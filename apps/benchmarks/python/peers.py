@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Measures the Python peers of the benchmark app and writes imported/python-peers.json.
 
+Suites covered: the kernel products (NumPy, PyTorch), exact kNN (scikit-learn, PyTorch), LogSumExp
+(PyTorch), k-means (scikit-learn KMeans, Lloyd) and Gaussian mixtures (scikit-learn
+GaussianMixture) on the peers' "d" and "e" inputs and starting parameters.
+
 The peers are NumPy, PyTorch (CPU) and scikit-learn as Debian packages ship them
 (apt-get install python3-numpy python3-torch python3-sklearn); a library that is not installed
 is recorded as skipped, with the reason. The app reads the JSON and shows the rows labelled
@@ -25,6 +29,7 @@ import os
 import platform
 import statistics
 import time
+import warnings
 
 # libgomp (torch) spinning against OpenBLAS threads doubles some timings on 2 cores: see peers.md.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -39,9 +44,12 @@ try:
 except ImportError:
     torch = None
 try:
+    from sklearn.cluster import KMeans  # noqa: E402
+    from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+    from sklearn.mixture import GaussianMixture  # noqa: E402
     from sklearn.neighbors import NearestNeighbors  # noqa: E402
 except ImportError:
-    NearestNeighbors = None
+    KMeans = GaussianMixture = NearestNeighbors = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCALE = 0.1
@@ -145,6 +153,40 @@ def torch_softmin(x, y, h):
     return torch.cat(parts)
 
 
+KM_K, KM_ITER, GMM_K, GMM_ITER = 100, 10, 10, 10
+
+
+def sklearn_kmeans(x):
+    """10 Lloyd iterations from centroids x[:100] (peers "d"), tol 0."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return KMeans(n_clusters=KM_K, init=x[:KM_K], n_init=1, max_iter=KM_ITER, tol=0.0, algorithm="lloyd").fit(x)
+
+
+def gmm_points(n):
+    """Peers "e": x_i = f32(centre_(i mod 10) + 0.5 normal(502)_i), centres f32(10 uniform(501))."""
+    centres = (10 * uniform(501, (GMM_K, 2))).astype(np.float32)
+    noise = normal(502, (n, 2))
+    return (centres[np.arange(n) % GMM_K].astype(np.float64) + 0.5 * noise.astype(np.float64)).astype(np.float32)
+
+
+def sklearn_gmm(x, covariance):
+    """10 EM iterations from means x[:10], uniform weights, identity precisions, tol 0 (peers "e")."""
+    precisions = np.tile(np.eye(2), (GMM_K, 1, 1)) if covariance == "full" else np.ones((GMM_K, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return GaussianMixture(
+            GMM_K,
+            covariance_type=covariance,
+            tol=0.0,
+            max_iter=GMM_ITER,
+            reg_covar=1e-6,
+            weights_init=np.full(GMM_K, 1 / GMM_K),
+            means_init=x[:GMM_K],
+            precisions_init=precisions,
+        ).fit(x)
+
+
 def f64_rows(problem, x, y, extra, rows):
     """The float64 answer on the first `rows` rows (direct (x - y)^2, no expansion)."""
     xs, ys = x[:rows].astype(np.float64), y.astype(np.float64)
@@ -219,14 +261,15 @@ def main():
     rows = []
     last = {}  # (suite, library) -> (pairs, median): the budget estimate for the next size
 
-    def run(suite, library, n, size, fn, check):
+    def run(suite, library, n, size, fn, check, pairs=None):
         key = (suite, library)
-        if key in last and last[key][1] * n * n / last[key][0] > args.budget:
-            est = last[key][1] * n * n / last[key][0]
+        pairs = n * n if pairs is None else pairs
+        if key in last and last[key][1] * pairs / last[key][0] > args.budget:
+            est = last[key][1] * pairs / last[key][0]
             rows.append(row(suite, library, n, size, note=f"estimated {est:.3g} s > budget", status="skipped"))
             return
         first, times, out = measure(fn, args.repeats, args.budget)
-        last[key] = (n * n, statistics.median(times))
+        last[key] = (pairs, statistics.median(times))
         rows.append(row(suite, library, n, size, first, times, check(out)))
 
     def missing(suite, library, n, size, what):
@@ -287,6 +330,41 @@ def main():
                 lambda: torch_softmin(tx, ty, th).numpy(),
                 lambda out: f"max_err_first{check_rows}={np.abs(out[:check_rows] - want).max():.3e}",
             )
+
+        for D in (2, 10):
+            suite, size = f"kmeans-d{D}", f"N={n}, D={D}, K={KM_K}, iters={KM_ITER}"
+            if n < KM_K:
+                rows.append(row(suite, "sklearn KMeans lloyd", n, size, note=f"N < K = {KM_K}", status="skipped"))
+            elif KMeans is None:
+                missing(suite, "sklearn KMeans lloyd", n, size, "scikit-learn")
+            else:
+                kx = normal(401, (n, D))
+                run(
+                    suite,
+                    "sklearn KMeans lloyd",
+                    n,
+                    size,
+                    lambda kx=kx: sklearn_kmeans(kx),
+                    lambda km: f"inertia_={km.inertia_:.7g}; n_iter_={km.n_iter_}",
+                    pairs=n * KM_K * KM_ITER,
+                )
+
+        gx = gmm_points(n)
+        for covariance in ("full", "diag"):
+            suite, size = f"gmm-{covariance}", f"N={n}, D=2, K={GMM_K}, iters={GMM_ITER}"
+            library = f"sklearn GaussianMixture {covariance} (float32)"
+            if GaussianMixture is None:
+                missing(suite, library, n, size, "scikit-learn")
+            else:
+                run(
+                    suite,
+                    library,
+                    n,
+                    size,
+                    lambda covariance=covariance: sklearn_gmm(gx, covariance),
+                    lambda g: f"lower_bound_={g.lower_bound_:.7g}; n_iter_={g.n_iter_}",
+                    pairs=n * GMM_K * GMM_ITER,
+                )
 
     versions = [f"NumPy {np.__version__}"]
     versions.append(f"PyTorch {torch.__version__} (CPU)" if torch is not None else "PyTorch not installed")

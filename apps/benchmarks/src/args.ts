@@ -6,7 +6,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { BACKEND_NAMES } from './backends/registry.js';
 import { BASELINE_NAMES } from './baselines/registry.js';
 import { UsageError } from './errors.js';
-import { type BenchOptions, DEFAULT_BASELINES, modeDefaults } from './options.js';
+import { type BenchOptions, modeDefaults } from './options.js';
 import { selectSuites, suiteNames } from './suites/registry.js';
 
 export type ParsedArgs =
@@ -139,7 +139,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     options: {
       suites,
       backends: o.backend,
-      baselines: o.baselines?.includes('none') ? [] : (o.baselines ?? DEFAULT_BASELINES),
+      baselines: o.baselines?.includes('none') ? [] : (o.baselines ?? BASELINE_NAMES),
       sizes: o.sizes,
       quick,
       out: o.out,

@@ -20,6 +20,11 @@ export interface Contender {
   /** 'cpu', 'reference', 'naive-js', 'tfjs-cpu', ... */
   readonly name: string;
   readonly kind: 'backend' | 'baseline';
+  /**
+   * An approximate method (hnswlib-node's HNSW): its kNN results are checked by recall against the
+   * exact neighbours instead of by exactness.
+   */
+  readonly approximate?: boolean;
   /** A line on how it computes (threads, library version, method), for the report. */
   readonly detail: string;
   /** Whether it implements this kind of problem (baselines cover only some suites). */

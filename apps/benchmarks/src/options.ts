@@ -28,5 +28,3 @@ export function modeDefaults(quick: boolean): Pick<BenchOptions, 'repeats' | 'bu
     ? { repeats: 3, budgetS: 4, checkPairs: 50_000 }
     : { repeats: 5, budgetS: 30, checkPairs: 200_000 };
 }
-
-export const DEFAULT_BASELINES: readonly string[] = ['naive-js', 'tfjs-cpu', 'tfjs-wasm'];

@@ -3,7 +3,7 @@ import type { CheckOutcome } from './check/check.js';
 import type { MachineInfo } from './report/machine.js';
 import type { TimingStats } from './stats.js';
 
-export const RESULT_SCHEMA = 'symtensor-bench/1';
+export const RESULT_SCHEMA = 'symtensor-bench/2';
 
 export interface ContenderEntry {
   readonly name: string;
@@ -19,9 +19,7 @@ export interface SuiteEntry {
   readonly id: string;
   readonly group: string;
   readonly title: string;
-  readonly formula?: string;
-  readonly available: boolean;
-  readonly reason?: string;
+  readonly formula: string;
 }
 
 /**

@@ -60,7 +60,7 @@ async function measureOne(
       const ref = reference();
       const o = await measure(
         () => prepared.run(),
-        (out) => checkResult(w, ref, out),
+        (out) => checkResult(w, ref, out, { approximate: c.approximate ?? false }),
         options,
       );
       return o.status === 'ok'
@@ -76,7 +76,7 @@ async function measureOne(
 
 export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const startedAt = new Date().toISOString();
-  const selection = selectSuites(options.suites);
+  const suites = selectSuites(options.suites);
   const notes: string[] = [];
   const backends = await loadBackends(options.backends, notes);
   const baselines = await Promise.all(options.baselines.map(loadBaseline));
@@ -90,7 +90,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   }
 
   const sizesOf = (s: Suite) => options.sizes ?? (options.quick ? s.quickSizes : s.defaultSizes);
-  const plan = selection.run.map((suite) => ({
+  const plan = suites.map((suite) => ({
     suite,
     sizes: sizesOf(suite),
     contenders: contenders.filter((c) => c.supports(suite.kind)),
@@ -122,7 +122,13 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
           };
           const prev = last.get(c.name);
           const estimate = prev ? (prev.seconds * w.pairs) / prev.pairs : 0;
-          if (estimate > options.budgetS) {
+          if (suite.minSize && n < suite.minSize.n) {
+            measurements.push({
+              ...base,
+              status: 'skipped',
+              reason: `N = ${n} is below ${suite.minSize.n}: ${suite.minSize.why}`,
+            });
+          } else if (estimate > options.budgetS) {
             measurements.push({
               ...base,
               status: 'skipped',
@@ -155,22 +161,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       dtype: 'float32',
     },
     contenders: [...backends.map((l) => entry(l, 'backend')), ...baselines.map((l) => entry(l, 'baseline'))],
-    suites: [
-      ...selection.run.map((s) => ({
-        id: s.id,
-        group: s.group,
-        title: s.title,
-        formula: s.formula,
-        available: true,
-      })),
-      ...selection.pending.map((s) => ({
-        id: s.id,
-        group: s.group,
-        title: s.title,
-        available: false,
-        reason: s.reason,
-      })),
-    ],
+    suites: suites.map((s) => ({ id: s.id, group: s.group, title: s.title, formula: s.formula })),
     measurements,
     notes,
   };

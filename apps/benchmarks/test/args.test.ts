@@ -14,7 +14,7 @@ describe('command-line parsing', () => {
     expect(options([])).toEqual({
       suites: [],
       backends: undefined,
-      baselines: ['naive-js', 'tfjs-cpu', 'tfjs-wasm'],
+      baselines: ['naive-js', 'tfjs-cpu', 'tfjs-wasm', 'jax-js-wasm', 'ml-kmeans', 'hnswlib-node'],
       sizes: undefined,
       quick: false,
       out: 'results',

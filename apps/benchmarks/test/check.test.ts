@@ -10,7 +10,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { backendContender } from '../src/backends/contender.js';
 import { naiveKernelSum, naiveKnn, naiveSoftmin } from '../src/baselines/naive-loops.js';
-import { checkResult, TOLERANCES } from '../src/check/check.js';
+import { APPROXIMATE_KNN_MIN_RECALL, checkResult, TOLERANCES } from '../src/check/check.js';
 import { referenceFor, sampleRows } from '../src/check/reference.js';
 import { KERNEL_FUNCTIONS } from '../src/suites/kernel-functions.js';
 import { KERNEL_SUITES } from '../src/suites/kernels.js';
@@ -91,6 +91,33 @@ describe('correctness check against the float64 reference', () => {
     const far = good.slice();
     far[9] = farthest(p, 0);
     expect(checkResult(w, ref, far).passed).toBe(false);
+  });
+});
+
+describe('recall check of approximate kNN contenders', () => {
+  it('gives exact answers recall 1 and fails answers below the recall floor', () => {
+    const w = KNN_SUITES[0]!.workload(64);
+    const p = w.problem as KnnProblem;
+    const ref = referenceFor(w);
+    const exact = naiveKnn(p);
+    expect(checkResult(w, ref, exact, { approximate: true })).toMatchObject({
+      passed: true,
+      error: 0,
+      tolerance: 1 - APPROXIMATE_KNN_MIN_RECALL,
+      metric: '1 - recall@10',
+      note: 'recall@10 1.0000; 64/64 rows identical to the reference',
+    });
+    // Two of the ten neighbours of every row replaced by points outside the true ten: recall 0.8.
+    const worse = exact.slice();
+    for (let i = 0; i < 64; i++) {
+      const outside = [...Array(64).keys()].filter((j) => !exact.subarray(i * 10, i * 10 + 10).includes(j));
+      worse[i * 10 + 8] = outside[0]!;
+      worse[i * 10 + 9] = outside[1]!;
+    }
+    const c = checkResult(w, ref, worse, { approximate: true });
+    expect(c.passed).toBe(false);
+    expect(c.error).toBeCloseTo(0.2, 12);
+    expect(c.note).toMatch(/^recall@10 0\.8000; /);
   });
 });
 

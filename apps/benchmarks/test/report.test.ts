@@ -2,13 +2,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { measurementCells } from '../src/report/format.js';
 import { loadImportedPeers } from '../src/report/imported.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { renderPlot } from '../src/report/plots.js';
 import { formatTable } from '../src/report/table.js';
 import { writeOutputs } from '../src/report/write.js';
 import { type BenchResult, RESULT_SCHEMA } from '../src/result.js';
-import { PENDING_SUITES } from '../src/suites/pending.js';
 import { SUITES } from '../src/suites/registry.js';
 
 const ok = { passed: true, error: 1.2e-6, tolerance: 1e-4, metric: 'max rel. error', rows: 20 };
@@ -39,14 +39,12 @@ const result: BenchResult = {
       group: 'kernels',
       title: 'Gaussian kernel product',
       formula: 'out_i = ...',
-      available: true,
     },
     {
       id: 'sinkhorn',
       group: 'ot',
       title: 'Sinkhorn divergence',
-      available: false,
-      reason: 'not available yet: needs @symtensor/geomloss',
+      formula: 'S_eps(x, y)',
     },
   ],
   measurements: [
@@ -108,7 +106,6 @@ describe('report writer', () => {
     expect(failed).not.toMatch(/ms -/);
     expect(failed).toContain('FAILED 3.0e-1 > 1e-4');
     expect(text).toContain('backend webgpu: unavailable: no adapter');
-    expect(text).toContain('suite sinkhorn: not available yet: needs @symtensor/geomloss');
     expect(text).toContain('note: a note for the reader');
   });
 
@@ -118,7 +115,7 @@ describe('report writer', () => {
     const files = await writeOutputs(result, imported, dir);
     expect(files.json).toBe(join(dir, '2026-11-21T15-04-05Z-test-host.json'));
     expect(JSON.parse(await readFile(files.json, 'utf8'))).toEqual(result);
-    // The pending suite has imported figures but no point of this run: no plot.
+    // The sinkhorn suite has imported figures but no point of this run: no plot.
     expect(files.plots).toEqual([join(dir, 'plots', 'gaussian.svg')]);
     const svg = await readFile(files.plots[0]!, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
@@ -127,10 +124,17 @@ describe('report writer', () => {
     expect(md).toContain('| webgpu | backend | unavailable: no adapter |');
     expect(md).toContain('![Gaussian kernel product: time vs N](plots/gaussian.svg)');
     expect(md).toContain(`Imported peers (not measured in this run; ${imported.machine}):`);
-    expect(md).toContain('**not available yet: needs @symtensor/geomloss**');
     expect(md).toMatch(
       /\| naive-js \| N=M=1000, D=3 \| FAILED \| {2}\| {2}\| {2}\| 10.0 ms \| FAILED 3.0e-1 > 1e-4 \|/,
     );
+  });
+
+  it('shows the recall of approximate kNN contenders', () => {
+    const recall = { passed: true, error: 0.0125, tolerance: 0.1, metric: '1 - recall@10', rows: 20 };
+    const row = { ...result.measurements[0]!, contender: 'hnswlib-node', check: recall };
+    expect(measurementCells(row)[5]).toBe('ok recall@10 0.9875 >= 0.90');
+    const low = { ...row, status: 'failed' as const, check: { ...recall, passed: false, error: 0.25 } };
+    expect(measurementCells(low)[5]).toBe('FAILED recall@10 0.7500 < 0.90');
   });
 
   it('escapes pipes in Markdown cells', () => {
@@ -153,7 +157,7 @@ describe('imported peer figures', () => {
     const peers = await loadImportedPeers();
     expect(peers.label).toBe('imported');
     expect(peers.machine).toBe('AMD EPYC VM, 2 cores, 24 GiB, measured 2026-11-21');
-    const ids = new Set([...SUITES, ...PENDING_SUITES].map((s) => s.id));
+    const ids = new Set(SUITES.map((s) => s.id));
     for (const r of peers.rows) expect(ids.has(r.suite), r.suite).toBe(true);
     const torch = peers.rows.find(
       (r) => r.suite === 'gaussian' && r.library.startsWith('torch chunked') && r.n === 10_000,

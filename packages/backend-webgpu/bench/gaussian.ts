@@ -3,14 +3,15 @@
  * N = M = 10^4 (or `--n <N>`), through this backend's generated kernel and through a hand-tiled
  * WGSL kernel written here (the baseline: one invocation per row, y and b tiles in workgroup
  * memory, no generality). Both run on the same device; each is timed from submission to results
- * on the host, best of `--reps` runs after a warm-up run (which compiles), the two alternating so
- * that both see the same machine load. Checks that both agree with a float64 computation on a
- * sample of rows.
+ * on the host, best of `--reps` runs after a warm-up run (which compiles), the contenders
+ * alternating so that all see the same machine load. Where the device has `shader-f16`, the
+ * generated kernel also runs in float16 (f16 data and formula, f32 sums). Checks the results
+ * against a float64 computation on a sample of rows.
  *
  *   pnpm --filter @symtensor/backend-webgpu bench [-- --n 10000 --reps 10 --wg 64 --split 1]
  */
 import { exp, minus, mul, Reduction, reductionSpec, sqDist, variable } from '@symtensor/core-ir';
-import { webgpu } from '../src/index.js';
+import { fromFloat16, toFloat16, webgpu } from '../src/index.js';
 
 const arg = (name: string, fallback: number) => {
   const k = process.argv.indexOf(`--${name}`);
@@ -64,6 +65,22 @@ const args = [x, y, b, Float32Array.of(G)].map((a) => backend.upload(a));
 const generated = async () => {
   const [out] = backend.run(spec, { args, nx: N, ny: N });
   const data = (await backend.download(out!)) as Float32Array;
+  backend.free(out!);
+  return data;
+};
+
+// The same kernel in float16, where the device can.
+const half = backend.dtypes.includes('float16');
+const spec16 = reductionSpec({
+  formula: spec.formula,
+  reduction: Reduction.Sum,
+  axis: 'j',
+  dtype: 'float16',
+});
+const args16 = half ? [x, y, b, Float32Array.of(G)].map((a) => backend.upload(toFloat16(a))) : [];
+const generated16 = async () => {
+  const [out] = backend.run(spec16, { args: args16, nx: N, ny: N });
+  const data = fromFloat16((await backend.download(out!)) as Uint16Array);
   backend.free(out!);
   return data;
 };
@@ -141,13 +158,15 @@ const handTiled = async () => {
   return data;
 };
 
-const results = await race([
+const contenders: [string, () => Promise<Float32Array>][] = [
   ['symtensor (generated WGSL)', generated],
   ['hand-tiled WGSL (this file)', handTiled],
-]);
+];
+if (half) contenders.push(['symtensor float16 (generated WGSL)', generated16]);
+const results = await race(contenders);
 
-// Both against float64 on a sample of rows.
-let worst = 0;
+// Against float64 on a sample of rows (float16: its inputs are rounded to float16 first).
+const worst = results.map(() => 0);
 for (let i = 0; i < N; i += Math.max(1, Math.floor(N / 50))) {
   let ref = 0;
   for (let j = 0; j < N; j++) {
@@ -155,10 +174,15 @@ for (let i = 0; i < N; i += Math.max(1, Math.floor(N / 50))) {
     for (let k = 0; k < 3; k++) d += (x[3 * i + k]! - y[3 * j + k]!) ** 2;
     ref += Math.exp(-G * d) * b[j]!;
   }
-  for (const got of results) worst = Math.max(worst, Math.abs(got[i]! - ref) / Math.abs(ref));
+  results.forEach((got, k) => {
+    worst[k] = Math.max(worst[k]!, Math.abs(got[i]! - ref) / Math.abs(ref));
+  });
 }
-console.log(`largest relative error against float64 on sampled rows: ${worst.toExponential(2)}`);
+for (const [k, [label]] of contenders.entries())
+  console.log(
+    `${label}: largest relative error against float64 on sampled rows ${worst[k]!.toExponential(2)}`,
+  );
 
 for (const buf of [bx, by, bb, bout, staging]) buf.destroy();
-for (const a of args) backend.free(a);
+for (const a of [...args, ...args16]) backend.free(a);
 await backend.dispose();

@@ -50,6 +50,7 @@ import {
 } from './schedule.js';
 import { takeSchedule } from './take.js';
 import type { KernelSource } from './wgsl/bindings.js';
+import type { FloatType } from './wgsl/floats.js';
 import { mapKernel } from './wgsl/map-kernel.js';
 import { mergeKernel } from './wgsl/merge-kernel.js';
 import { reduceKernel } from './wgsl/reduce-kernel.js';
@@ -68,7 +69,8 @@ export interface WebGpuBackendOptions {
   readonly maxBindingBytes?: number;
 }
 
-const DTYPES: readonly DType[] = ['float32', 'int32'];
+/** float16 needs the device feature `shader-f16` (f16 in WGSL, 16-bit storage access). */
+const SHADER_F16 = 'shader-f16';
 const DEFAULT_POOL_BYTES = 256 * 2 ** 20;
 
 const ceil4 = (n: number) => Math.max(4, Math.ceil(n / 4) * 4);
@@ -77,6 +79,11 @@ interface BufferBinding {
   readonly buffer: GPUBuffer;
   readonly offset: number;
   readonly size: number;
+}
+
+/** A binding of part of a data buffer: `base` is the element index at `offset`. */
+interface DataBinding extends BufferBinding {
+  readonly base: number;
 }
 
 /** One dispatch of a compute pass: its pipeline, grid, uniform block and other bindings by name. */
@@ -89,7 +96,8 @@ interface PassItem {
 
 export class WebGpuBackend implements Backend {
   readonly name = BACKEND_NAME;
-  readonly dtypes = DTYPES;
+  /** float32 and int32, and float16 on devices with `shader-f16`. */
+  readonly dtypes: readonly DType[];
   readonly limits: BackendLimits;
   private readonly tuning: Tuning;
   private readonly storage: BufferPool;
@@ -112,6 +120,7 @@ export class WebGpuBackend implements Backend {
     options: WebGpuBackendOptions = {},
   ) {
     this.limits = backendLimits(device, options.maxBindingBytes);
+    this.dtypes = device.features.has(SHADER_F16) ? ['float16', 'float32', 'int32'] : ['float32', 'int32'];
     this.tuning = checkTuning(options.tuning ?? {});
     const poolBytes = options.poolBytes ?? DEFAULT_POOL_BYTES;
     const max = this.limits.maxBufferSize;
@@ -130,9 +139,9 @@ export class WebGpuBackend implements Backend {
   upload(data: TypedArray): DeviceBuffer {
     this.checkUsable();
     const dtype = dtypeOf(data);
-    if (!DTYPES.includes(dtype))
+    if (!this.dtypes.includes(dtype))
       throw new DTypeError(
-        `data is ${dtype}, but the webgpu backend stores ${DTYPES.join(' and ')}${dtype === 'float64' ? " (WGSL has no float64; the 'cpu' backend has it)" : ''}; convert the data first`,
+        `upload(data): data is ${dtype}, but the webgpu backend on this device stores ${this.dtypes.join(', ')}${whyNot(dtype)}; convert the data first`,
       );
     const bytes = data.byteLength;
     if (bytes > this.limits.maxBufferSize)
@@ -141,8 +150,15 @@ export class WebGpuBackend implements Backend {
       );
     const { handle, slot } = this.buffers.create(dtype, data.length, bytes);
     // writeBuffer copies the data now (later changes to `data` do not reach the GPU) and is
-    // ordered before every command buffer submitted after it.
-    if (bytes > 0) this.device.queue.writeBuffer(slot.gpu, 0, data.buffer, data.byteOffset, bytes);
+    // ordered before every command buffer submitted after it. It writes whole 4-byte words: an
+    // odd count of float16 values ends with a padded word.
+    const whole = bytes & ~3;
+    if (whole > 0) this.device.queue.writeBuffer(slot.gpu, 0, data.buffer, data.byteOffset, whole);
+    if (whole < bytes) {
+      const last = new Uint8Array(4);
+      last.set(new Uint8Array(data.buffer, data.byteOffset + whole, bytes - whole));
+      this.device.queue.writeBuffer(slot.gpu, whole, last);
+    }
     return handle;
   }
 
@@ -248,7 +264,7 @@ export class WebGpuBackend implements Backend {
 
   run(spec: KernelSpec, options: RunOptions): DeviceBuffer[] {
     this.checkUsable();
-    checkComputeDtype(spec);
+    this.checkComputeDtype(spec);
     if (spec.kind === 'take') return this.runTake(spec, options);
     const plan = planRun(spec, options, BACKEND_NAME);
     const argSlots = new Map<number, Slot>();
@@ -300,7 +316,7 @@ export class WebGpuBackend implements Backend {
     const pipelines = this.pipelinesFor(spec, kernel, schedule, red, table !== undefined);
 
     const outs = kernel.outputs.map((o, k) => {
-      const dtype: DType = o.type === 'i' ? 'int32' : 'float32';
+      const dtype: DType = o.type === 'i' ? 'int32' : spec.dtype;
       const length = plan.outputLengths[k]!;
       return this.buffers.create(dtype, length, length * byteSize(dtype));
     });
@@ -362,8 +378,8 @@ export class WebGpuBackend implements Backend {
       });
       const uniform = uniformData(
         d.uniforms,
-        inputs.map((b) => b.offset / 4),
-        outputs.map((b) => b.offset / 4),
+        inputs.map((b) => b.base),
+        outputs.map((b) => b.base),
       );
       return { pipeline: pipelines.get(dispatchKind(d))!, groups: d.groups, uniform, resources };
     });
@@ -430,17 +446,16 @@ export class WebGpuBackend implements Backend {
         const failed = src.failed ?? index?.failed;
         if (failed) return fail(failed);
         const items = dispatches.map((d): PassItem => {
-          const resources: Record<string, BufferBinding> = {
+          const resources: Record<string, DataBinding> = {
             src: this.bindRange(src, d.src),
             out: this.bindRange(out.slot, d.out),
           };
           if (index) resources.idx = this.bindRange(index, d.out);
-          const base = (name: string) => (resources[name] ? resources[name].offset / 4 : 0);
           const uniform = takeUniformData({
             ...d.fields,
-            src_base: base('src'),
-            idx_base: base('idx'),
-            out_base: base('out'),
+            src_base: resources.src!.base,
+            idx_base: resources.idx?.base ?? 0,
+            out_base: resources.out!.base,
           });
           return { pipeline, groups: d.groups, uniform, resources };
         });
@@ -452,11 +467,12 @@ export class WebGpuBackend implements Backend {
   }
 
   /** The binding of a whole buffer, or of the aligned sub-range holding `range`. */
-  private bindRange(slot: Slot, range: ElementRange | undefined): BufferBinding {
-    if (!range) return { buffer: slot.gpu, offset: 0, size: ceil4(slot.bytes) };
+  private bindRange(slot: Slot, range: ElementRange | undefined): DataBinding {
+    if (!range) return { buffer: slot.gpu, offset: 0, size: ceil4(slot.bytes), base: 0 };
+    const elem = byteSize(slot.dtype);
     const align = this.limits.storageAlign;
-    const offset = Math.floor((range.lo * 4) / align) * align;
-    return { buffer: slot.gpu, offset, size: ceil4(range.hi * 4 - offset) };
+    const offset = Math.floor((range.lo * elem) / align) * align;
+    return { buffer: slot.gpu, offset, size: ceil4(range.hi * elem - offset), base: offset / elem };
   }
 
   private lower(spec: FormulaSpec): LoweredKernel {
@@ -478,6 +494,7 @@ export class WebGpuBackend implements Backend {
   ): Map<string, Pipeline> {
     const out = new Map<string, Pipeline>();
     const wg = workgroupSize(this.limits, this.tuning);
+    const float: FloatType = spec.dtype === 'float16' ? 'f16' : 'f32';
     for (const d of schedule.dispatches) {
       const kind = dispatchKind(d);
       if (out.has(kind)) continue;
@@ -485,13 +502,13 @@ export class WebGpuBackend implements Backend {
       let key: string;
       if (d.kernel === 'map') {
         key = `${spec.key}|map|${wg}`;
-        make = () => mapKernel(kernel, wg);
+        make = () => mapKernel(kernel, wg, float);
       } else if (d.kernel === 'merge') {
         const mwg = red!.workgroupSize;
         key = `${spec.key}|merge|${mwg}|${d.end}`;
-        make = () => mergeKernel(kernel, mwg, d.end);
+        make = () => mergeKernel(kernel, mwg, d.end, float);
       } else {
-        const cfg = { ...red!, ranges, end: d.end };
+        const cfg = { ...red!, ranges, end: d.end, float };
         key = `${spec.key}|reduce|${cfg.workgroupSize}|${cfg.chunk}|${cfg.tiled}|${ranges}|${d.end}`;
         make = () => reduceKernel(kernel, cfg);
       }
@@ -511,6 +528,32 @@ export class WebGpuBackend implements Backend {
         `this kernel needs ${storage} storage buffers but the device binds at most ${this.limits.maxStorageBuffers} per kernel; use fewer variables or the cpu backend`,
       );
     return source;
+  }
+
+  /**
+   * Refuses what WGSL cannot compute here: float64 anywhere, and float16 on a device without
+   * `shader-f16`. (A float16 accumulator is widened to float32, as `acc` always prints f32.)
+   */
+  private checkComputeDtype(spec: KernelSpec): void {
+    const dtypes =
+      spec.kind === 'take'
+        ? { dtype: spec.dtype, 'source dtype': spec.srcDtype }
+        : spec.kind === 'reduction'
+          ? { dtype: spec.dtype, accumulator: spec.accumulator }
+          : { dtype: spec.dtype };
+    for (const [what, dtype] of Object.entries(dtypes)) {
+      if (dtype === 'float64')
+        throw new DTypeError(
+          `run(spec): the webgpu backend computes in float32 and float16 (WGSL has no float64), but this kernel's ${what} is float64; run float64 kernels on a backend that has it ('cpu')`,
+        );
+      if (dtype !== 'float16' || what === 'accumulator') continue;
+      if (spec.kind === 'take')
+        throw new DTypeError(
+          `run(spec): take kernels move float32 and int32 data, but this one's ${what} is float16; convert the data to float32 first`,
+        );
+      if (!this.dtypes.includes('float16'))
+        throw new DTypeError(`run(spec): this kernel's ${what} is float16${whyNot('float16')}`);
+    }
   }
 
   private checkUsable(): void {
@@ -541,22 +584,10 @@ function dispatchKind(d: Dispatch): string {
   return `${d.kernel}|${d.end}`;
 }
 
-/** float32 only: WGSL has no float64, and float16 kernels are not implemented yet. */
-function checkComputeDtype(spec: KernelSpec): void {
-  const dtypes =
-    spec.kind === 'take'
-      ? { dtype: spec.dtype, 'source dtype': spec.srcDtype }
-      : spec.kind === 'reduction'
-        ? { dtype: spec.dtype, accumulator: spec.accumulator }
-        : { dtype: spec.dtype };
-  for (const [what, dtype] of Object.entries(dtypes)) {
-    if (dtype === 'float64')
-      throw new DTypeError(
-        `the webgpu backend computes in float32 (WGSL has no float64), but this kernel's ${what} is float64; run float64 kernels on a backend that has it ('cpu')`,
-      );
-    if (dtype === 'float16')
-      throw new DTypeError(
-        `the webgpu backend does not run float16 kernels yet (this kernel's ${what}); use float32, or the 'cpu' backend`,
-      );
-  }
+/** Why a dtype is missing from the backend's list, for error messages. */
+function whyNot(dtype: DType): string {
+  if (dtype === 'float64') return " (WGSL has no float64; the 'cpu' backend has it)";
+  if (dtype === 'float16')
+    return ` (float16 needs the device feature '${SHADER_F16}', which this device lacks; convert to float32 with fromFloat16, or use a device that has it)`;
+  return '';
 }

@@ -77,8 +77,10 @@ export async function acquireDevice(request: DeviceRequest): Promise<AcquiredDev
         : 'no WebGPU adapter: the browser exposes navigator.gpu but offers no adapter (WebGPU blocked or unsupported on this GPU)',
     );
   let device: GPUDevice;
+  // float16 kernels need shader-f16 (most GPUs, and lavapipe, have it); nothing else is optional.
+  const requiredFeatures: GPUFeatureName[] = adapter.features.has('shader-f16') ? ['shader-f16'] : [];
   try {
-    device = await adapter.requestDevice({ requiredLimits: requiredLimits(adapter) });
+    device = await adapter.requestDevice({ requiredFeatures, requiredLimits: requiredLimits(adapter) });
   } catch (e) {
     throw new BackendUnavailableError('webgpu', `requestDevice() failed: ${(e as Error).message}`);
   }

@@ -6,4 +6,5 @@
 export { WebGpuBackend, type WebGpuBackendOptions } from './backend.js';
 export { type WebGpuOptions, webgpu } from './create.js';
 export { DeviceLostError, GpuError } from './errors.js';
+export { fromFloat16, toFloat16 } from './float16.js';
 export type { Tuning } from './schedule.js';

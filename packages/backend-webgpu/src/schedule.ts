@@ -127,6 +127,11 @@ export interface Schedule {
   readonly partWords: number;
 }
 
+/**
+ * Bytes per element as the scheduler counts them: 4 (float32, int32, and the 32-bit words of
+ * stored states). float16 data take 2, so their windows are cut at half of what a binding could
+ * hold, which is safe; the host binds their sub-ranges at their real byte offsets.
+ */
 const elemBytes = 4;
 
 /** The 2D grid for `total` workgroups. */

@@ -31,9 +31,10 @@ import {
   reduceSchedule,
   reduceShape,
 } from '../src/schedule.js';
+import { F16, F32 } from '../src/wgsl/floats.js';
 import { mapKernel } from '../src/wgsl/map-kernel.js';
 import { mergeKernel } from '../src/wgsl/merge-kernel.js';
-import { f32Literal, i32Literal } from '../src/wgsl/program.js';
+import { i32Literal } from '../src/wgsl/program.js';
 import { type ReduceConfig, reduceKernel } from '../src/wgsl/reduce-kernel.js';
 
 /** lavapipe's adapter limits. */
@@ -57,6 +58,7 @@ const config = (over: Partial<ReduceConfig> = {}): ReduceConfig => ({
   tiled: true,
   ranges: false,
   end: 'finalize',
+  float: 'f32',
   ...over,
 });
 
@@ -134,12 +136,12 @@ describe('WGSL of the reduction skeleton', () => {
     expect(store).toContain('part[pb + 0u] = bitcast<u32>(s0_0_0);');
     expect(store).toContain('let pb = (((sl + u.part_off) * u.nb');
     expect(store).not.toContain('out0');
-    const merge = mergeKernel(kernel, 64, 'finalize').wgsl;
+    const merge = mergeKernel(kernel, 64, 'finalize', 'f32').wgsl;
     expect(merge).toContain('s0_0_0 = bitcast<f32>(part[');
     expect(merge).toMatch(/for \(var sl = 1u; sl < u\.slices; sl\+\+\) \{[\s\S]*s0_1_0 = bitcast<f32>/);
     expect(merge).toContain('out0[ob0] = s0_0_0;');
     // Between windows of the reduced range the merged state goes back to slice 0.
-    const carry = mergeKernel(kernel, 64, 'store').wgsl;
+    const carry = mergeKernel(kernel, 64, 'store', 'f32').wgsl;
     expect(carry).toMatch(/part\[\(\(0u \* u\.nb[^\]]*\] = bitcast<u32>\(s0_0_0\);/);
     expect(carry).not.toContain('out0');
   });
@@ -166,7 +168,7 @@ describe('WGSL of the reduction skeleton', () => {
 describe('WGSL of the map skeleton', () => {
   it('runs the row block per invocation, batch entries included', () => {
     const spec = mapSpec({ formula: mul(sin(x), variable(1, 1, 'p')) });
-    const { wgsl } = mapKernel(lowerKernel(spec), 64);
+    const { wgsl } = mapKernel(lowerKernel(spec), 64, 'f32');
     expect(wgsl).toContain('let g = gid.x + gid.y * u.grid_x * 64u;');
     expect(wgsl).toContain('let o1 = boffs[b * 2u + 1u] - u.base_1;');
     expect(wgsl).toMatch(/out0\[ob0 \+ 2u\] = /);
@@ -174,16 +176,83 @@ describe('WGSL of the map skeleton', () => {
   });
 });
 
+describe('WGSL of float16 kernels', () => {
+  const half = (spec: Parameters<typeof lowerKernel>[0], over: Partial<ReduceConfig> = {}) =>
+    reduceKernel(lowerKernel(spec), config({ float: 'f16', ...over })).wgsl;
+
+  it('stores and evaluates in f16 but accumulates sums in f32', () => {
+    const wgsl = half(reductionSpec({ formula: gaussian, reduction: 'Sum', axis: 'j', dtype: 'float16' }));
+    expect(wgsl.startsWith('enable f16;\n')).toBe(true);
+    expect(wgsl).toContain('var<storage, read> in1: array<f16>;');
+    expect(wgsl).toContain('var<storage, read_write> out0: array<f16>;');
+    expect(wgsl).toContain('var<workgroup> tile1: array<f16, 192>;');
+    expect(wgsl).toContain('var s0_0_0: f32;');
+    expect(wgsl).toMatch(/let v\d+: f16 = /);
+    expect(wgsl).toMatch(/s0_1_0 = \(s0_1_0 \+ f32\(v\d+\)\);/);
+    expect(wgsl).toContain('out0[ob0] = f16(s0_0_0);');
+    // The formula's exp is the f16 helper, which reads f16 specials from the uniform block.
+    expect(wgsl).toContain('fn st_exp_h(x: f16) -> f16 {');
+    expect(wgsl).toMatch(/= st_exp_h\(/);
+    expect(wgsl).toContain('bitcast<u32>(vec2<f16>(x, x))');
+    expect(wgsl).not.toContain('fn st_exp(');
+  });
+
+  it('runs LogSumExp on f32 values even when they come from an f16 formula', () => {
+    const lse = reductionSpec({
+      formula: minus(sqDist(x, y)),
+      reduction: 'LogSumExp',
+      axis: 'j',
+      dtype: 'float16',
+    });
+    const wgsl = half(lse);
+    expect(wgsl).toContain('var s0_0_0: f32;');
+    expect(wgsl).toContain('fn st_exp(x: f32) -> f32 {');
+    expect(wgsl).toContain('fn st_log(x: f32) -> f32 {');
+    expect(wgsl).toMatch(/out0\[ob0\] = f16\(/);
+  });
+
+  it('keeps selections in f16 and stores their states as the f32 of the same value', () => {
+    const spec = reductionSpec({
+      formula: sqDist(x, y),
+      reduction: 'MinArgMin',
+      axis: 'j',
+      dtype: 'float16',
+    });
+    const k = lowerKernel(spec);
+    expect(half(spec)).toContain('var s0_0_0: f16;');
+    expect(half(spec, { end: 'store' })).toContain('part[pb + 0u] = bitcast<u32>(f32(s0_0_0));');
+    const merge = mergeKernel(k, 64, 'finalize', 'f16').wgsl;
+    expect(merge).toContain('s0_0_0 = f16(bitcast<f32>(part[');
+    expect(merge).toContain('var<storage, read_write> out0: array<f16>;');
+    expect(merge).toContain('var<storage, read_write> out1: array<i32>;');
+  });
+
+  it('prints f16 literals rounded to float16, non-finite ones from the uniform block', () => {
+    expect(F16.literal(0.1)).toBe('0.0999755859h');
+    expect(F16.literal(3)).toBe('3.0h');
+    expect(F16.literal(-2.5)).toBe('(-2.50000000h)');
+    expect(F16.literal(2 ** -24)).toBe('5.96046448e-8h');
+    expect(F16.literal(70000)).toBe('bitcast<vec2<f16>>(u.h_pinf).x');
+    expect(F16.literal(Number.NaN)).toBe('bitcast<vec2<f16>>(u.h_nan).x');
+    const map = mapKernel(
+      lowerKernel(mapSpec({ formula: mul(floatCst(0.1), x), dtype: 'float16' })),
+      64,
+      'f16',
+    );
+    expect(map.wgsl).toContain('0.0999755859h');
+  });
+});
+
 describe('literals', () => {
   it('prints float32 values exactly, with non-finite values from the uniform block', () => {
-    expect(f32Literal(0.1)).toBe('0.100000001f');
-    expect(Math.fround(Number.parseFloat(f32Literal(1 / 3)))).toBe(Math.fround(1 / 3));
-    expect(f32Literal(3)).toBe('3.0f');
-    expect(f32Literal(-2.5)).toBe('(-2.50000000f)');
-    expect(f32Literal(-0)).toBe('(-0.0f)');
-    expect(f32Literal(1e39)).toBe('u.pinf');
-    expect(f32Literal(Number.NEGATIVE_INFINITY)).toBe('u.ninf');
-    expect(f32Literal(Number.NaN)).toBe('u.nan');
+    expect(F32.literal(0.1)).toBe('0.100000001f');
+    expect(Math.fround(Number.parseFloat(F32.literal(1 / 3)))).toBe(Math.fround(1 / 3));
+    expect(F32.literal(3)).toBe('3.0f');
+    expect(F32.literal(-2.5)).toBe('(-2.50000000f)');
+    expect(F32.literal(-0)).toBe('(-0.0f)');
+    expect(F32.literal(1e39)).toBe('u.pinf');
+    expect(F32.literal(Number.NEGATIVE_INFINITY)).toBe('u.ninf');
+    expect(F32.literal(Number.NaN)).toBe('u.nan');
     expect(i32Literal(-2147483648)).toBe('(-2147483647i - 1i)');
   });
 

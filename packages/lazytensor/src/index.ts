@@ -15,6 +15,12 @@ export {
   UnsupportedError,
   ValueError,
 } from '@symtensor/core-ir';
+export {
+  type CustomForwardResult,
+  type CustomOpContext,
+  type CustomOpDefinition,
+  customOp,
+} from './autograd/custom-op.js';
 export { type GradOptions, grad } from './autograd/grad.js';
 export { noGrad } from './autograd/mode.js';
 export { type ValueAndGradOptions, valueAndGrad } from './autograd/value-and-grad.js';

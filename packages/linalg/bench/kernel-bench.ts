@@ -1,144 +1,171 @@
 /**
- * Benchmark: kernel ridge solve (I + K) a = b and the top-5 eigenpairs of a Gaussian kernel, D = 3
- * (ridge) / D = 2 (eigen), on the current backend (the CPU backend by default), against a dense
- * JavaScript baseline (the same CG / Lanczos on a stored float32 matrix, float64 accumulation) and
- * SciPy's numbers from shared/reference/peers.md (section f, same inputs: peers.md's generator).
+ * Benchmark: kernel ridge solve (I + K) a = b and the top-5 eigenpairs of a Gaussian kernel, D = 3,
+ * on the current backend (the CPU backend by default), against a dense JavaScript baseline
+ * (bench/dense-baseline.ts: the same CG / Lanczos on a stored float32 matrix) and SciPy on dense
+ * matrices (imported from bench/scipy-reference.json, written by bench/scipy_reference.py on the
+ * machine it names: never mixed with this run's timings). Inputs: peers.md's generator.
  *
  *   pnpm exec tsx --conditions=source packages/linalg/bench/kernel-bench.ts            # N = 1e4
- *   pnpm exec tsx --conditions=source packages/linalg/bench/kernel-bench.ts --large    # N = 1e5
- *   ... --n 2000                                                                     # any N
+ *   ... --large                      # N = 1e5 (each product is 1e10 kernel evaluations)
+ *   ... --n 2000                     # any N
+ *   ... --tasks product,ridge,eigen,grad   # which parts (default: product,ridge,eigen)
+ *   ... --max-products P             # stop the ridge CG (and kernelSolve) after P iterations
+ *   ... --no-dense                   # skip the dense baseline (it is skipped anyway above N = 2e4)
  *
- * The dense baseline is skipped when the matrix would exceed 1.6 GB (N > 2e4).
+ * `product` times one product K @ v alone (after compiling the kernel on 1,000 points), the unit
+ * every solver pays per iteration. `grad` times kernelSolve and one backward pass through it.
  */
-import { tensor, Vi, Vj } from '@symtensor/lazytensor';
-import { aslinearoperator, cg, eigsh, shiftOperator } from '../src/index.js';
-import { peersNormal, peersUniform } from '../test/peers-random.js';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { normal, uniform } from '@symtensor/core-ir/peer-inputs';
+import { grad, type Tensor, tensor, Vi, Vj } from '@symtensor/lazytensor';
+import { aslinearoperator, cg, eigsh, kernelSolve, shiftOperator } from '../src/index.js';
+import { denseCg, denseGaussian, denseLanczos } from './dense-baseline.js';
 
 const args = process.argv.slice(2);
-const nArg = args.indexOf('--n');
-const N = nArg >= 0 ? Number(args[nArg + 1]) : args.includes('--large') ? 100_000 : 10_000;
+const option = (name: string) => {
+  const k = args.indexOf(name);
+  return k >= 0 ? args[k + 1] : undefined;
+};
+const N = Number(option('--n') ?? (args.includes('--large') ? 100_000 : 10_000));
+const tasks = new Set((option('--tasks') ?? 'product,ridge,eigen').split(','));
+const maxProducts = option('--max-products') === undefined ? undefined : Number(option('--max-products'));
+const dense = !args.includes('--no-dense') && N * N * 4 <= 1.6e9;
+const [RIDGE_SIGMA, RIDGE_ALPHA, TOL, EIGEN_SIGMA, EIGEN_K] = [0.1, 1, 1e-5, 1, 5];
 
-/** SciPy on the same inputs at N = 1e4 (peers.md section f, 2-core EPYC VM). */
-const SCIPY_1E4 = {
-  ridge: {
-    seconds: 0.5825,
-    what: 'scipy cg tol 1e-5, dense float32 matvec (excl. build)',
-    sum: -1.238951,
-    norm: 96.39537,
-  },
-  ridgeKeops: { seconds: 30.94, what: 'scipy cg tol 1e-5 + pykeops matvec (f32)', iterations: 65 },
-  direct: {
-    seconds: 7.241,
-    what: 'scipy.linalg.solve dense float64 (direct reference)',
-    sum: -1.238978,
-    norm: 96.39537,
-    a0: -0.746794,
-  },
-  eigen: {
-    seconds: 3.176,
-    what: 'scipy eigsh on dense float64 (incl. build)',
-    top5: [3825.955, 1485.696, 1443.202, 563.9842, 559.4241],
-  },
-  eigenKeops: { seconds: 12.72, what: 'scipy eigsh + pykeops matvec (f32)', matvecs: 32 },
+interface ScipyRow {
+  task: 'ridge' | 'eigen';
+  n: number;
+  library: string;
+  seconds: number;
+  [k: string]: unknown;
+}
+const scipy = JSON.parse(readFileSync(new URL('./scipy-reference.json', import.meta.url), 'utf8')) as {
+  label: string;
+  script: string;
+  machine: string;
+  date: string;
+  loadAverage: { before: number[]; after: number[] };
+  libraries: string;
+  rows: ScipyRow[];
+  skipped: { n: number; reason: string }[];
 };
 
-function denseGaussian(x: Float32Array, d: number, sigma: number, shift: number): Float32Array {
-  const n = x.length / d;
-  const k = new Float32Array(n * n);
-  const c = 1 / (2 * sigma * sigma);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let t = 0; t < d; t++) s += (x[i * d + t]! - x[j * d + t]!) ** 2;
-      k[i * n + j] = Math.exp(-s * c) + (i === j ? shift : 0);
-    }
-  return k;
-}
-
-function denseMatvec(a: Float32Array, v: Float64Array, out: Float64Array): void {
-  const n = v.length;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    const row = i * n;
-    for (let j = 0; j < n; j++) s += a[row + j]! * v[j]!;
-    out[i] = s;
-  }
-}
-
-/** Plain CG on the host (the dense baseline), relative tolerance tol. */
-function denseCg(a: Float32Array, b: Float64Array, tol: number): { x: Float64Array; iterations: number } {
-  const n = b.length;
-  const x = new Float64Array(n);
-  const r = Float64Array.from(b);
-  const p = Float64Array.from(b);
-  const ap = new Float64Array(n);
-  let rr = r.reduce((s, t) => s + t * t, 0);
-  const stop = tol * tol * rr;
-  let k = 0;
-  while (rr > stop && k < 10 * n) {
-    denseMatvec(a, p, ap);
-    const alpha = rr / p.reduce((s, t, i) => s + t * ap[i]!, 0);
-    for (let i = 0; i < n; i++) {
-      x[i]! += alpha * p[i]!;
-      r[i]! -= alpha * ap[i]!;
-    }
-    const next = r.reduce((s, t) => s + t * t, 0);
-    for (let i = 0; i < n; i++) p[i] = r[i]! + (next / rr) * p[i]!;
-    rr = next;
-    k++;
-  }
-  return { x, iterations: k };
-}
-
-const stats = (a: ArrayLike<number>) => {
-  let sum = 0;
-  let sq = 0;
-  for (let i = 0; i < a.length; i++) [sum, sq] = [sum + a[i]!, sq + a[i]! ** 2];
-  return { sum, norm: Math.sqrt(sq), a0: a[0]! };
-};
 const time = async <T>(f: () => Promise<T> | T): Promise<[T, number]> => {
   const t = performance.now();
   const out = await f();
   return [out, (performance.now() - t) / 1000];
 };
+const stats = (a: ArrayLike<number>) => {
+  let [sum, sq] = [0, 0];
+  for (let i = 0; i < a.length; i++) [sum, sq] = [sum + a[i]!, sq + a[i]! ** 2];
+  return { sum, norm: Math.sqrt(sq) };
+};
+const gaussian = (x: Tensor, sigma: number) =>
+  Vi(x)
+    .sqdist(Vj(x))
+    .mul(-1 / (2 * sigma * sigma))
+    .exp();
+const fmt = (s: number) => `${s.toFixed(2)} s`;
 
-console.log(`# @symtensor/linalg benchmark, N = ${N}, node ${process.version}`);
+console.log(
+  `# @symtensor/linalg benchmark, N = ${N}, D = 3, float32, node ${process.version}, load average ${loadavg().map((v) => v.toFixed(1))}`,
+);
 // Ridge: x = uniform(611, (N, 3)), b = normal(612, (N,)), sigma 0.1, (K + I) a = b, tol 1e-5.
-const xr = peersUniform(611, N * 3);
-const br = peersNormal(612, N);
-const xt = tensor(xr, [N, 3]);
-const K = Vi(xt)
-  .sqdist(Vj(xt))
-  .mul(-1 / (2 * 0.1 * 0.1))
-  .exp();
-const [ridge, tRidge] = await time(() =>
-  cg(shiftOperator(aslinearoperator(K), 1), tensor(br, [N]), { tol: 1e-5 }),
-);
-const sr = stats(await ridge.x.data());
-console.log(
-  `ridge  symtensor cg (float32, LazyTensor matvec): ${tRidge.toFixed(2)} s, ${ridge.iterations} iterations, ${ridge.reason}, true rel. residual ${ridge.trueResiduals[0]!.toExponential(2)}, sum(a) ${sr.sum.toFixed(6)}, norm(a) ${sr.norm.toFixed(5)}, a[0] ${sr.a0.toFixed(6)}`,
-);
-// Eigen: x = normal(601, (N, 2)), K = exp(-|x - y|^2 / 2), top 5.
-const xe = tensor(peersNormal(601, N * 2), [N, 2]);
-const Ke = Vi(xe).sqdist(Vj(xe)).mul(-0.5).exp();
-const [eig, tEig] = await time(() => eigsh(Ke, { k: 5 }));
-console.log(
-  `eigen  symtensor eigsh (float32, LazyTensor matvec): ${tEig.toFixed(2)} s, ${eig.matvecs} products, ${eig.restarts} restarts, ${eig.reason}, top5 [${[...eig.eigenvalues].map((v) => v.toFixed(4))}], max residual/lambda ${Math.max(...eig.residuals.map((r, c) => r / eig.eigenvalues[c]!)).toExponential(2)}`,
-);
+const xr = uniform(611, N, 3);
+const br = normal(612, N, 1);
+const xRidge = tensor(xr, [N, 3]);
+// Eigen: x = normal(601, (N, 3)), K = exp(-|x - y|^2 / 2), top 5.
+const xe = normal(601, N, 3);
 
-if (N * N * 4 <= 1.6e9) {
-  const [A, tBuild] = await time(() => denseGaussian(xr, 3, 0.1, 1));
-  const [dense, tDense] = await time(() => denseCg(A, Float64Array.from(br), 1e-5));
-  const sd = stats(dense.x);
-  console.log(
-    `ridge  dense JS baseline (float32 matrix, float64 CG): build ${tBuild.toFixed(2)} s + solve ${tDense.toFixed(2)} s, ${dense.iterations} iterations, sum(a) ${sd.sum.toFixed(6)}, norm(a) ${sd.norm.toFixed(5)}`,
+if (tasks.has('product')) {
+  const warm = tensor(xr.subarray(0, 3000), [1000, 3]);
+  await gaussian(warm, RIDGE_SIGMA)
+    .matmul(tensor(br.subarray(0, 1000), [1000]))
+    .data();
+  const [, t] = await time(() =>
+    gaussian(xRidge, RIDGE_SIGMA)
+      .matmul(tensor(br, [N]))
+      .data(),
   );
-} else console.log('ridge  dense JS baseline skipped: the matrix would exceed 1.6 GB');
+  console.log(
+    `product symtensor K @ v (LazyTensor, compiled beforehand): ${fmt(t)}, ${((N * N) / t / 1e6).toFixed(0)} M kernel entries/s`,
+  );
+}
 
-if (N === 10_000) {
-  for (const [name, row] of Object.entries(SCIPY_1E4))
-    console.log(`peers  ${name}: ${row.what}: ${row.seconds} s ${JSON.stringify(row)}`);
-  console.log(
-    `check  ridge sum(a) vs float64 direct: ${(sr.sum - SCIPY_1E4.direct.sum).toExponential(2)}; eigen top5 rel. err. vs SciPy: ${[...eig.eigenvalues].map((v, c) => Math.abs(v / SCIPY_1E4.eigen.top5[c]! - 1).toExponential(1))}`,
+if (tasks.has('ridge')) {
+  const A = shiftOperator(aslinearoperator(gaussian(xRidge, RIDGE_SIGMA)), RIDGE_ALPHA);
+  const [ridge, t] = await time(() =>
+    cg(A, tensor(br, [N]), { tol: TOL, ...(maxProducts ? { maxIter: maxProducts } : {}) }),
   );
-} else console.log('peers  SciPy numbers exist for N = 1e4 only (peers.md section f)');
+  const s = stats(await ridge.x.data());
+  console.log(
+    `ridge   symtensor cg (LazyTensor products): ${fmt(t)}, ${ridge.iterations} iterations + 1 residual check (${fmt(t / (ridge.iterations + 1))} per product), ${ridge.reason}, rel. residual ${ridge.residuals.at(-1)![0]!.toExponential(2)} (recomputed ${ridge.trueResiduals[0]!.toExponential(2)}), sum(a) ${s.sum.toFixed(6)}, norm(a) ${s.norm.toFixed(5)}`,
+  );
+  const direct = scipy.rows.find((r) => r.task === 'ridge' && r.n === N && r.a0 !== undefined);
+  if (direct)
+    console.log(
+      `check   ridge vs SciPy's float64 direct solve: sum(a) ${(s.sum - (direct.sum as number)).toExponential(2)} off (a cancelling sum of ${N} entries), norm(a) ${(s.norm / (direct.norm as number) - 1).toExponential(2)} relative`,
+    );
+}
+
+if (tasks.has('eigen')) {
+  const K = gaussian(tensor(xe, [N, 3]), EIGEN_SIGMA);
+  const [eig, t] = await time(() => eigsh(K, { k: EIGEN_K }));
+  const worst = Math.max(...eig.residuals.map((r, c) => r / eig.eigenvalues[c]!));
+  console.log(
+    `eigen   symtensor eigsh (LazyTensor products): ${fmt(t)}, ${eig.matvecs} products + 1 residual check (${fmt(t / (eig.matvecs + 1))} per product), ${eig.restarts} restarts, ${eig.reason}, top5 [${[...eig.eigenvalues].map((v) => v.toFixed(4))}], max |Kv - lv| / l ${worst.toExponential(2)}`,
+  );
+  const ref = scipy.rows.find((r) => r.task === 'eigen' && r.n === N);
+  if (ref)
+    console.log(
+      `check   eigen top5 rel. difference vs SciPy: ${[...eig.eigenvalues].map((v, c) => Math.abs(v / (ref.top as number[])[c]! - 1).toExponential(1))}`,
+    );
+}
+
+if (tasks.has('grad')) {
+  const x = tensor(xr, [N, 3], { requiresGrad: true });
+  const [sol, tf] = await time(() =>
+    kernelSolve(gaussian(x, RIDGE_SIGMA), tensor(br, [N]), {
+      alpha: RIDGE_ALPHA,
+      tol: TOL,
+      ...(maxProducts ? { maxIter: maxProducts } : {}),
+    }),
+  );
+  const [, tb] = await time(() => grad(sol.x.square().sum(), [x])[0]!.data());
+  const report = await sol.lastAdjoint();
+  console.log(
+    `grad    symtensor kernelSolve + grad(|a|^2, x): forward ${fmt(tf)} (${sol.iterations} iterations, ${sol.reason}), backward ${fmt(tb)} (adjoint budget ${report!.budget} products, converged after ${report!.columns[0]!.iterations}, residual ${report!.columns[0]!.residual.toExponential(2)}, + 2 gradient reductions)`,
+  );
+}
+
+if (dense && tasks.has('ridge')) {
+  const [A, tBuild] = await time(() => denseGaussian(xr, 3, RIDGE_SIGMA, RIDGE_ALPHA));
+  const [sol, t] = await time(() => denseCg(A, Float64Array.from(br), TOL));
+  const s = stats(sol.x);
+  console.log(
+    `ridge   dense JS baseline (float32 matrix, float64 CG, 1 thread): build ${fmt(tBuild)} + solve ${fmt(t)}, ${sol.iterations} iterations, sum(a) ${s.sum.toFixed(6)}, norm(a) ${s.norm.toFixed(5)}`,
+  );
+}
+if (dense && tasks.has('eigen')) {
+  const [A, tBuild] = await time(() => denseGaussian(xe, 3, EIGEN_SIGMA, 0));
+  const [eig, t] = await time(() => denseLanczos(A, N, EIGEN_K, TOL));
+  console.log(
+    `eigen   dense JS baseline (float32 matrix, float64 Lanczos, 1 thread): build ${fmt(tBuild)} + solve ${fmt(t)}, ${eig.products} products, ${eig.converged ? 'converged' : 'not converged'}, top5 [${eig.values.map((v) => v.toFixed(4))}]`,
+  );
+}
+if (!dense) console.log('dense   JS baseline skipped (--no-dense, or the matrix would exceed 1.6 GB)');
+
+// The SciPy reference covers the ridge and eigen tasks.
+const rows = scipy.rows.filter((r) => r.n === N && tasks.has(r.task));
+if (rows.length > 0) {
+  console.log(
+    `${scipy.label} (${scipy.script}; ${scipy.machine}; ${scipy.date}; load average ${scipy.loadAverage.before} -> ${scipy.loadAverage.after}; ${scipy.libraries}):`,
+  );
+  for (const { task, library, seconds, n: _n, size: _size, ...rest } of rows)
+    console.log(`${task.padEnd(7)} ${library}: ${fmt(seconds)} ${JSON.stringify(rest)}`);
+} else if (tasks.has('ridge') || tasks.has('eigen')) {
+  const skip = scipy.skipped.find((s) => s.n === N);
+  console.log(`imported: SciPy ${skip ? `skipped at N = ${N}: ${skip.reason}` : `has no run at N = ${N}`}`);
+}
+console.log(`# load average at the end ${loadavg().map((v) => v.toFixed(1))}`);

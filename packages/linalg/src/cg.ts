@@ -11,7 +11,8 @@
  * spent after the last column finishes.
  */
 import { concat, noGrad, ShapeError, type Tensor, tensor, tidy, ValueError } from '@symtensor/lazytensor';
-import { colDot, maskedRatio } from './column-ops.js';
+import { type CGState, disposeState, initialState, step } from './cg-step.js';
+import { colDot } from './column-ops.js';
 import { aslinearoperator, type LinearOperator } from './linear-operator.js';
 import { defaultTol } from './tolerance.js';
 
@@ -88,15 +89,6 @@ export interface CGResult {
 /** How far above tol the recomputed residual may lie (rounding of b - A x itself) before it counts. */
 const TRUE_RESIDUAL_SLACK = 2;
 
-interface State {
-  readonly x: Tensor;
-  readonly r: Tensor;
-  readonly p: Tensor;
-  readonly rz: Tensor;
-  readonly active: Tensor;
-  readonly alive: Tensor;
-}
-
 /**
  * Solves A x = b for a symmetric positive definite A (a LinearOperator, LazyTensor or dense
  * Tensor) by (preconditioned) conjugate gradient. b is `[N]` or `[N, E]`. Throws a ValueError for
@@ -136,18 +128,11 @@ export async function cg(
   const round = op.dtype === 'float32' ? Math.fround : (v: number) => v;
 
   const bCols = noGrad(() => tidy(() => b.detach().reshape([N, E])));
-  let state: State;
+  let state: CGState;
   const rrStart = noGrad(() =>
     tidy(() => {
-      const x = x0 ? x0.detach().reshape([N, E]) : bCols.mul(0);
-      const r = x0 ? bCols.sub(op.matvec(x)) : bCols.reshape([N, E]);
-      const z = precondition(r);
-      const rr = colDot(r, r);
-      const ones = rr.mul(0).add(1);
-      return {
-        state: { x, r, p: z, rz: colDot(r, z), active: ones, alive: ones.reshape([1, E]) },
-        read: concat([colDot(bCols, bCols), rr], 0),
-      };
+      const { state, rr } = initialState(op, bCols, x0, precondition);
+      return { state, read: concat([colDot(bCols, bCols), rr], 0) };
     }),
   );
   const start = await rrStart.read.data();
@@ -260,33 +245,4 @@ export async function cg(
     trueResiduals,
     breakdowns,
   };
-}
-
-/** One CG iteration on the device; returns the new state and [curvature; |r|^2] as a [2, E] record. */
-function step(
-  s: State,
-  op: LinearOperator,
-  precondition: (r: Tensor) => Tensor,
-  thresholds: Tensor,
-): { state: State; record: Tensor } {
-  const Ap = op.matvec(s.p);
-  const curvature = colDot(s.p, Ap);
-  const positive = curvature.gt(0);
-  // A column breaks down when it is still iterating and meets non-positive curvature.
-  const go = s.active.mul(positive);
-  const alive = s.alive.mul(s.active.mul(positive.neg().add(1)).neg().add(1));
-  const alpha = maskedRatio(go, s.rz, curvature);
-  const x = s.x.add(s.p.mul(alpha));
-  const r = s.r.sub(Ap.mul(alpha));
-  const z = precondition(r);
-  const rz = colDot(r, z);
-  const rr = colDot(r, r);
-  const beta = maskedRatio(go, rz, s.rz);
-  const p = z.add(s.p.mul(beta));
-  const active = alive.mul(rr.gt(thresholds));
-  return { state: { x, r, p, rz, active, alive }, record: concat([curvature, rr], 0) };
-}
-
-function disposeState(s: State): void {
-  for (const t of [s.x, s.r, s.p, s.rz, s.active, s.alive]) t.dispose();
 }

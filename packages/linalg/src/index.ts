@@ -14,7 +14,8 @@ export {
 export { scaleOperator, shiftOperator, sumOperators } from './compose.js';
 export { type EigshOptions, type EigshResult, eigsh, type Which } from './eigsh.js';
 export {
-  type ImplicitLoss,
+  type AdjointReason,
+  type AdjointReport,
   type KernelSolveOptions,
   type KernelSolveResult,
   kernelSolve,

@@ -1,70 +1,96 @@
 /**
- * `kernelSolve(K, b, { alpha })`: a = (alpha I + K)^{-1} b for a symmetric kernel LazyTensor K, and
- * its gradient, like KeOps' KernelSolve.
+ * `kernelSolve(K, b, { alpha })`: a = (alpha I + K)^{-1} b for a symmetric kernel LazyTensor K,
+ * differentiable like KeOps' KernelSolve: `a` is recorded on the autograd tape (a lazytensor
+ * `customOp`), so one `grad` call reaches b, the tensors K reads (points, bandwidth) and whatever
+ * produced them.
  *
- * Gradient. For a loss L(a) with G = dL/da, implicit differentiation gives
- *   dL/db = abar,   dL/dtheta = -abar^T (dK/dtheta) a,   with (alpha I + K) abar = G,
- * so the backward pass is a second CG solve and one symbolic gradient of K @ a. lazytensor has no
- * public API for custom autograd nodes, and its backward functions are synchronous while CG waits
- * on readbacks, so the backward cannot be a tape node. Instead `implicitLoss(G)` solves for abar and
- * returns the scalar surrogate
- *   s = < stop(abar), b - alpha stop(a) - K(theta) @ stop(a) >,
- * whose value is ~0 (abar dotted with the residual) and whose gradient with respect to anything
- * upstream (the kernel's points and bandwidth through K's symbolic gradient, b through whatever
- * produced it) is exactly the gradient of <G, a>; `vjp` calls `grad` on it.
+ * Gradient. For the cotangent G = dL/da, implicit differentiation of (alpha I + K) a = b gives
+ *   dL/db = z,   dL/dtheta = -sum_ij (z_i . a_j) dK_ij/dtheta,   where (alpha I + K) z = G
+ * (K symmetric): a second solve, then one symbolic gradient reduction of K per way a tensor is
+ * bound in it. `grad` runs backward passes synchronously, so the adjoint solve cannot read
+ * residuals back to decide when to stop: it runs a fixed budget of CG iterations on the device
+ * (`cgFixedBudget`), and columns that miss the tolerance within it come out NaN rather than as a
+ * silently truncated gradient. The adjoint solve is itself a custom op with the same backward
+ * rule and the gradient reductions are ordinary recorded reductions, so `createGraph` gives
+ * second and higher derivatives.
  */
 import {
-  grad,
+  customOp,
+  keep,
   type LazyTensor,
   noGrad,
+  Pm,
   ShapeError,
   type Tensor,
-  tidy,
   ValueError,
+  Vi,
+  Vj,
 } from '@symtensor/lazytensor';
 import { type CGOptions, type CGResult, cg } from './cg.js';
+import { cgFixedBudget, STATUS_ROWS } from './cg-fixed-budget.js';
 import { shiftOperator } from './compose.js';
-import { aslinearoperator, type LazyOperatorOptions } from './linear-operator.js';
+import {
+  aslinearoperator,
+  boundTensors,
+  type LazyOperatorOptions,
+  type LinearOperator,
+} from './linear-operator.js';
+import { defaultTol } from './tolerance.js';
 
 export interface KernelSolveOptions extends Pick<CGOptions, 'tol' | 'maxIter' | 'checkEvery' | 'x0'> {
   /** The ridge alpha in (alpha I + K) a = b (default 1e-10, KeOps' default; > 0 is advised). */
   readonly alpha?: number;
   /** A preconditioner for alpha I + K (e.g. `nystromPreconditioner(K, { rank, alpha })`). */
   readonly preconditioner?: CGOptions['preconditioner'];
-  /** Reduction options of the products K @ v (e.g. `{ accumulator: 'float64' }`). */
+  /** Reduction options of the products K @ v and of the gradient reductions. */
   readonly reduction?: LazyOperatorOptions;
+  /**
+   * CG iterations of each adjoint solve run by a backward pass (each costs one product K @ v),
+   * default `min(maxIter, 2 k + 10)` for a forward solve of k iterations.
+   */
+  readonly adjointIterations?: number;
+  /** Relative tolerance of the adjoint solves (default: `tol`). */
+  readonly adjointTol?: number;
 }
 
-/** The adjoint solve of a backward pass and the surrogate loss it gives. */
-export interface ImplicitLoss {
-  /** Scalar tensor on the autograd tape, value ~0, gradient = gradient of <G, a>. */
-  readonly loss: Tensor;
-  /** The CG result of (alpha I + K) abar = G (check `converged`). */
-  readonly adjoint: CGResult;
+/** Why an adjoint column stopped. */
+export type AdjointReason = 'converged' | 'max-iterations' | 'breakdown' | 'non-finite';
+
+/** What an adjoint solve of a backward pass did. */
+export interface AdjointReport {
+  /** The iteration budget it ran (the products it cost). */
+  readonly budget: number;
+  /** True when every column converged (otherwise those columns' gradients are NaN). */
+  readonly converged: boolean;
+  /** Per column of G: why it stopped, the iterations it needed, |G - A z| / |G| by the recurrence. */
+  readonly columns: readonly {
+    readonly reason: AdjointReason;
+    readonly iterations: number;
+    readonly residual: number;
+  }[];
 }
 
 export interface KernelSolveResult extends CGResult {
   /**
-   * The surrogate loss of the backward pass for the output gradient G = dL/da (shaped like a):
-   * `grad(loss, inputs)` gives the gradient of L with respect to K's tensors and b (and their
-   * ancestors). Solves the adjoint system with the forward's options.
+   * The solution a, shaped like b. It is on the autograd tape when b or a tensor K reads requires
+   * grad: `grad(loss(a), [x, sigma, b])` differentiates through the solve.
    */
-  implicitLoss(gradA: Tensor): Promise<ImplicitLoss>;
+  readonly x: Tensor;
+  /** The iteration budget of each adjoint solve. */
+  readonly adjointIterations: number;
   /**
-   * Gradients of L with respect to `inputs` (tensors requiring grad that K or b depend on), zeros
-   * for unused ones, given G = dL/da. `converged` is false when the adjoint solve did not converge
-   * (its `adjoint.x` is already disposed; use `implicitLoss` to keep abar).
+   * The report of the most recent adjoint solve that a backward pass through `x` ran (including
+   * those of higher-order passes), or undefined before any. Reads a few numbers back.
    */
-  vjp(
-    gradA: Tensor,
-    inputs: readonly Tensor[],
-  ): Promise<{ grads: Tensor[]; adjoint: CGResult; converged: boolean }>;
+  lastAdjoint(): Promise<AdjointReport | undefined>;
 }
 
 /**
  * Solves (alpha I + K) a = b by conjugate gradient for a scalar, symmetric positive semi-definite
- * kernel LazyTensor K (N x N), b `[N]` or `[N, E]`. The result's `x` is the solution (not on the
- * tape); differentiate through `vjp` or `implicitLoss`. Throws like `cg` on bad input.
+ * kernel LazyTensor K (N x N), b `[N]` or `[N, E]`. Throws like `cg` on bad input; a forward solve
+ * that stops short returns `converged: false` with the reason. For a block-sparse K
+ * (`reduction.ranges`), the gradients reuse the ranges for the reductions over i, which is exact
+ * for the symmetric sparsity pattern a symmetric K has.
  */
 export async function kernelSolve(
   K: LazyTensor,
@@ -74,48 +100,124 @@ export async function kernelSolve(
   const alpha = options.alpha ?? 1e-10;
   if (!Number.isFinite(alpha) || alpha < 0)
     throw new ValueError(`kernelSolve: alpha must be >= 0, got ${alpha}`);
-  const Kop = aslinearoperator(K, options.reduction);
-  if (Kop.shape[0] !== Kop.shape[1])
-    throw new ShapeError(`kernelSolve: K must be square, got ${Kop.shape[0]} x ${Kop.shape[1]}`);
+  const reduction = options.reduction ?? {};
+  const Kop = aslinearoperator(K, reduction);
+  const N = Kop.shape[0];
+  if (Kop.shape[1] !== N) throw new ShapeError(`kernelSolve: K must be square, got ${N} x ${Kop.shape[1]}`);
+  const { adjointIterations, adjointTol } = options;
+  if (adjointIterations !== undefined && (!Number.isSafeInteger(adjointIterations) || adjointIterations < 1))
+    throw new ValueError(
+      `kernelSolve: adjointIterations must be a positive integer, got ${adjointIterations}`,
+    );
+  if (adjointTol !== undefined && !(adjointTol >= 0))
+    throw new ValueError(`kernelSolve: adjointTol must be >= 0, got ${adjointTol}`);
   const A = shiftOperator(Kop, alpha);
   const cgOptions: CGOptions = {
     ...(options.tol === undefined ? {} : { tol: options.tol }),
     ...(options.maxIter === undefined ? {} : { maxIter: options.maxIter }),
     ...(options.checkEvery === undefined ? {} : { checkEvery: options.checkEvery }),
     ...(options.preconditioner === undefined ? {} : { preconditioner: options.preconditioner }),
+    ...(options.x0 === undefined ? {} : { x0: options.x0 }),
   };
-  const forward = await cg(A, b, options.x0 ? { ...cgOptions, x0: options.x0 } : cgOptions);
-  const a = forward.x;
-
-  const implicitLoss = async (gradA: Tensor): Promise<ImplicitLoss> => {
-    if (gradA.shape.length !== a.shape.length || gradA.shape.some((d, k) => d !== a.shape[k]))
-      throw new ShapeError(`kernelSolve backward: G has shape [${gradA.shape}], a has [${a.shape}]`);
-    // K is symmetric, so the adjoint system is the forward one.
-    const seed = noGrad(() => gradA.detach());
-    const adjoint = await cg(A, seed, cgOptions).finally(() => seed.dispose());
-    const abar = adjoint.x;
-    const loss = tidy(() => {
-      const cols = (t: Tensor) => (t.rank === 1 ? t.reshape([t.size, 1]) : t);
-      const aCol = cols(a);
-      const residual = cols(b).sub(aCol.mul(alpha)).sub(K.matmul(aCol, options.reduction));
-      return cols(abar).mul(residual).sum();
-    });
-    return { loss, adjoint };
-  };
-
+  const forward = await cg(A, b, cgOptions);
+  const budget = adjointIterations ?? Math.min(options.maxIter ?? 10 * N, 2 * forward.iterations + 10);
+  const solver = new ImplicitSolver(K, A, reduction, {
+    iterations: budget,
+    tol: adjointTol ?? options.tol ?? defaultTol(A.dtype),
+    preconditioner: options.preconditioner,
+  });
+  const [x] = customOp({
+    name: 'kernelSolve',
+    forward: () => forward.x,
+    backward: ([g], ctx) => solver.backward(g!, ctx.outputs[0]!, ctx.needs),
+  })(b, ...solver.sources);
   return {
     ...forward,
-    implicitLoss,
-    async vjp(gradA, inputs) {
-      const { loss, adjoint } = await implicitLoss(gradA);
-      const grads = tidy(() =>
-        grad(loss, [...inputs], undefined, { allowUnused: true }).map(
-          (g, k) => g ?? noGrad(() => inputs[k]!.detach().mul(0)),
-        ),
-      );
-      loss.dispose();
-      adjoint.x.dispose();
-      return { grads, adjoint, converged: adjoint.converged };
-    },
+    x: x!,
+    adjointIterations: budget,
+    lastAdjoint: () => solver.report(),
   };
+}
+
+/** The backward rule of y = (alpha I + K)^{-1} r, shared by the forward solve and the adjoint solves. */
+class ImplicitSolver {
+  /** The tensors K reads that require grad: inputs of the solve ops after the right-hand side. */
+  readonly sources: readonly Tensor[];
+  private readonly adjoint: (g: Tensor, ...sources: Tensor[]) => Tensor[];
+  private status: Tensor | undefined;
+
+  constructor(
+    private readonly K: LazyTensor,
+    A: LinearOperator,
+    private readonly reduction: LazyOperatorOptions,
+    private readonly budget: { iterations: number; tol: number; preconditioner: LinearOperator | undefined },
+  ) {
+    this.sources = boundTensors(K).filter((t) => t.requiresGrad);
+    this.adjoint = customOp({
+      name: 'kernelSolve.adjoint',
+      forward: (g) => {
+        const { x, status } = cgFixedBudget(A, g, this.budget);
+        this.status?.dispose();
+        this.status = keep(status);
+        return x;
+      },
+      backward: ([g], ctx) => this.backward(g!, ctx.outputs[0]!, ctx.needs),
+    });
+  }
+
+  /**
+   * Cotangents of [r, ...sources] for y = A^{-1} r and the output cotangent g: z = A^{-1} g
+   * (recorded when recording is on), then dL/dr = z and dL/dtheta = -d/dtheta sum_ij (z_i . y_j) K_ij.
+   */
+  backward(g: Tensor, y: Tensor, needs: readonly boolean[]): (Tensor | null)[] {
+    const [z] = this.adjoint(g, ...this.sources);
+    const columns = (t: Tensor) => (t.rank === 1 ? t.reshape([t.size, 1]) : t);
+    const weight = needs.slice(1).some(Boolean) ? Vi(columns(z!)).dot(Vj(columns(y))) : undefined;
+    return [
+      needs[0] ? z! : null,
+      ...this.sources.map((t, k) => (needs[k + 1] ? this.kernelGradient(t, weight!).neg() : null)),
+    ];
+  }
+
+  /** d/dt sum_ij w_ij K_ij: one reduction per way t is bound in K (Vi, Vj, Pm). */
+  private kernelGradient(t: Tensor, w: LazyTensor): Tensor {
+    let total: Tensor | undefined;
+    for (const binding of this.K.bindings.values()) {
+      if (binding.source !== t) continue;
+      const part =
+        binding.cat === 'i'
+          ? this.K.grad(Vi(t), w).sum('j', this.reduction)
+          : binding.cat === 'j'
+            ? this.K.grad(Vj(t), w).sum('i', this.reduction)
+            : this.K.grad(Pm(t), w).sum('j', this.reduction).sum(0);
+      total = total ? total.add(part) : part;
+    }
+    return total!.reshape(t.shape);
+  }
+
+  /** Reads the status of the last adjoint solve. */
+  async report(): Promise<AdjointReport | undefined> {
+    if (!this.status) return undefined;
+    // A view of its own, in case a backward pass replaces the status while this one downloads.
+    const view = noGrad(() => this.status!.reshape(this.status!.shape));
+    const values = await view.data().finally(() => view.dispose());
+    const E = values.length / STATUS_ROWS.length;
+    const row = (name: (typeof STATUS_ROWS)[number], e: number) => values[STATUS_ROWS.indexOf(name) * E + e]!;
+    const columns = Array.from({ length: E }, (_, e) => {
+      const residual = Math.sqrt(row('relativeResidualSquared', e));
+      const reason: AdjointReason = !Number.isFinite(residual)
+        ? 'non-finite'
+        : row('converged', e) === 1
+          ? 'converged'
+          : row('breakdown', e) === 1
+            ? 'breakdown'
+            : 'max-iterations';
+      return { reason, iterations: row('iterations', e), residual };
+    });
+    return {
+      budget: this.budget.iterations,
+      converged: columns.every((c) => c.reason === 'converged'),
+      columns,
+    };
+  }
 }

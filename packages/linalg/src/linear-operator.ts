@@ -129,7 +129,7 @@ function fromLazy(K: LazyTensor, options: LazyOperatorOptions): LinearOperator {
     throw new ShapeError(
       'aslinearoperator(K): K must depend on both a Vi and a Vj variable (an N x M matrix)',
     );
-  const sources = [...K.bindings.values()].flatMap((b) => (b.source instanceof Tensor ? [b.source] : []));
+  const sources = boundTensors(K);
   const dtype = sources[0]?.dtype;
   if (dtype !== 'float32' && dtype !== 'float64')
     throw new DTypeError('aslinearoperator(K): K must bind at least one float32 or float64 tensor');
@@ -142,6 +142,13 @@ function fromLazy(K: LazyTensor, options: LazyOperatorOptions): LinearOperator {
     // The transposed ranges are not K's: block-sparse operators have no rmatvec.
     rmatvec: options.ranges ? undefined : (v) => Kt.matmul(v),
   });
+}
+
+/** The tensors a LazyTensor's formula reads (each once, in order of binding). */
+export function boundTensors(K: LazyTensor): Tensor[] {
+  return [
+    ...new Set([...K.bindings.values()].flatMap((b) => (b.source instanceof Tensor ? [b.source] : []))),
+  ];
 }
 
 function fromDense(a: Tensor): LinearOperator {

@@ -3,11 +3,11 @@
  * recomputed in float64, exact reporting of breakdown / non-convergence / NaN, and bounded memory.
  */
 import { readFileSync } from 'node:fs';
+import { normal, uniform } from '@symtensor/core-ir/peer-inputs';
 import { memory, ShapeError, tensor, ValueError, Vi, Vj } from '@symtensor/lazytensor';
 import { describe, expect, it } from 'vitest';
 import { aslinearoperator, cg, shiftOperator } from '../src/index.js';
 import { denseMul, expectClose, norm, normals, seeded, spdMatrix } from './helpers.js';
-import { peersNormal, peersUniform } from './peers-random.js';
 
 const f64 = (d: Float64Array, shape: number[]) => tensor(d, shape, { dtype: 'float64' });
 const fixture = JSON.parse(
@@ -20,8 +20,8 @@ const fixture = JSON.parse(
 
 describe('cg against SciPy: (I + K) a = b, Gaussian K, N = 2000', () => {
   const N = fixture.n;
-  const x = peersUniform(611, N * 3);
-  const b = peersNormal(612, N);
+  const x = uniform(611, N, 3);
+  const b = normal(612, N, 1);
   const scale = norm(fixture.a);
 
   it('float32: every element within 2e-5 |a| of the float64 direct solve', async () => {

@@ -3,11 +3,11 @@
  * constructed matrices for 'LA' / 'SA' / 'LM' with restarts, and typed errors / unconverged reports.
  */
 import { readFileSync } from 'node:fs';
+import { normal } from '@symtensor/core-ir/peer-inputs';
 import { ShapeError, tensor, ValueError, Vi, Vj } from '@symtensor/lazytensor';
 import { describe, expect, it } from 'vitest';
 import { eigsh } from '../src/index.js';
 import { denseMul, expectClose, seeded, spdMatrix } from './helpers.js';
-import { peersNormal } from './peers-random.js';
 
 const fixture = JSON.parse(
   readFileSync(new URL('./fixtures/eigsh-gaussian-2000.json', import.meta.url), 'utf8'),
@@ -16,7 +16,7 @@ const fixture = JSON.parse(
 describe('eigsh against SciPy: top-5 of a Gaussian kernel, N = 2000 (float32)', () => {
   it('eigenvalues to 1e-6 relative, eigenvectors every entry within 2e-5 (up to sign)', async () => {
     const N = fixture.n;
-    const x = tensor(peersNormal(601, N * 2), [N, 2]);
+    const x = tensor(normal(601, N, 2), [N, 2]);
     const K = Vi(x).sqdist(Vj(x)).mul(-0.5).exp();
     const res = await eigsh(K, { k: 5, which: 'LA' });
     console.log(

@@ -8,11 +8,12 @@
  * iterations), kNN graph N = 1e4 (D = 3, 50; k = 15). `--large` adds k-means N = 1e6 and the kNN
  * graph at N = 1e5. Each row is the median of `repeats` runs after one warm-up.
  */
+
+import { normal, uniform } from '@symtensor/core-ir/peer-inputs';
 import { tensor } from '@symtensor/lazytensor';
 import hnswlib from 'hnswlib-node';
 import { kmeans as mlKmeans } from 'ml-kmeans';
 import { gaussianMixture, kmeans, knnGraph } from '../src/index.js';
-import { normal, uniform } from './inputs.js';
 
 const large = process.argv.includes('--large');
 
@@ -48,7 +49,7 @@ const sklearnKmeans: Record<string, string> = {
 };
 for (const N of large ? [1e5, 1e6] : [1e5])
   for (const D of [2, 10]) {
-    const flat = normal(401, N * D);
+    const flat = normal(401, N, D);
     const x = tensor(flat, [N, D]);
     const init = tensor(flat.slice(0, 100 * D), [100, D]);
     const size = `N=${N}, D=${D}, K=100, 10 iters`;
@@ -70,10 +71,13 @@ for (const N of large ? [1e5, 1e6] : [1e5])
       const ml = await time(1, () =>
         mlKmeans(data, 100, { initialization: start, maxIterations: 10, tolerance: 0 }),
       );
-      const inertia = data.reduce((s, p, i) => {
-        const c = ml.value.centroids[ml.value.clusters[i]!]!;
-        return s + p.reduce((a, v, d) => a + (v - c[d]!) ** 2, 0);
-      }, 0);
+      // ml-kmeans' `clusters` is the assignment before its last update: the inertia of its final
+      // centroids assigns every point to its nearest one, as scikit-learn's inertia_ does.
+      const inertia = data.reduce(
+        (s, p) =>
+          s + Math.min(...ml.value.centroids.map((c) => p.reduce((a, v, d) => a + (v - c[d]!) ** 2, 0))),
+        0,
+      );
       row(
         'ml-kmeans (float64, JS)',
         size,
@@ -89,8 +93,8 @@ for (const N of large ? [1e5, 1e6] : [1e5])
 {
   const N = 1e5;
   const K = 10;
-  const centres = uniform(501, K * 2).map((v) => 10 * v);
-  const noise = normal(502, N * 2);
+  const centres = uniform(501, K, 2).map((v) => 10 * v);
+  const noise = normal(502, N, 2);
   const flat = Float32Array.from(noise, (v, k) => centres[(Math.floor(k / 2) % K) * 2 + (k % 2)]! + 0.5 * v);
   const x = tensor(flat, [N, 2]);
   const ref: Record<string, string> = {
@@ -125,7 +129,7 @@ for (const N of large ? [1e5, 1e6] : [1e5])
 // kNN graph, k = 15: x = uniform(201, (N, D)).
 for (const N of large ? [1e4, 1e5] : [1e4])
   for (const D of [3, 50]) {
-    const flat = uniform(201, N * D);
+    const flat = uniform(201, N, D);
     const x = tensor(flat, [N, D]);
     const size = `N=${N}, D=${D}, k=15`;
     const ours = await time(N > 1e4 ? 1 : 3, () => knnGraph(x, { k: 15 }));

@@ -126,12 +126,54 @@ def gmm_case(x, queries, k, cov, iters):
     }
 
 
+class FromResponsibilities(GaussianMixture):
+    """GaussianMixture started from given responsibilities: what each init_params method draws
+    before scikit-learn's first M-step (`_initialize`), here fixed so both sides start alike."""
+
+    responsibilities = None
+
+    def _initialize_parameters(self, X, random_state):
+        self._initialize(X, self.responsibilities)
+
+
+def gmm_from_responsibilities(x, resp, cov, iters):
+    path = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for t in range(1, iters + 1):
+            g = FromResponsibilities(
+                n_components=resp.shape[1], covariance_type=cov, tol=0.0, max_iter=t, reg_covar=1e-6, random_state=0
+            )
+            g.responsibilities = resp
+            g.fit(x)
+            path.append(float(g.lower_bound_))
+    return {
+        "covariance": cov,
+        "iterations": iters,
+        "responsibilities": resp.tolist(),
+        "logLikelihoodPath": path,
+        "weights": g.weights_.tolist(),
+        "means": g.means_.tolist(),
+        "covariances": g.covariances_.tolist(),
+    }
+
+
 def make_gmm():
     rng = np.random.default_rng(501)
     centers = 10 * rng.uniform(size=(4, 2))
     x = centers[np.arange(300) % 4] + 1.5 * rng.standard_normal((300, 2))
     # Queries: some data points, and far-away points where a naive exp underflows to 0.
     queries = np.vstack([x[:20], [[1e3, 1e3], [-500.0, 20.0], [5.0, 1e4]]])
+    # The three shapes of initial responsibilities scikit-learn's init_params produce: soft random
+    # rows ('random'), one row per component ('random_from_data', 'k-means++'), hard labels of every
+    # row ('kmeans').
+    rng_init = np.random.default_rng(503)
+    soft = rng_init.uniform(size=(len(x), 4))
+    soft /= soft.sum(axis=1, keepdims=True)
+    one_each = np.zeros((len(x), 4))
+    one_each[rng_init.choice(len(x), 4, replace=False), np.arange(4)] = 1
+    labelled = np.zeros((len(x), 4))
+    labelled[np.arange(len(x)), rng_init.integers(0, 4, size=len(x))] = 1
     rng3 = np.random.default_rng(502)
     x3 = blobs(rng3, 240, 3, 3, 6.0)
     write(
@@ -144,6 +186,13 @@ def make_gmm():
             "spherical": gmm_case(x, queries, 4, "spherical", 10),
             "x3": x3.tolist(),
             "full3": gmm_case(x3, x3[:10], 3, "full", 8),
+            "fromResponsibilities": {
+                "soft": gmm_from_responsibilities(x, soft, "diag", 6),
+                # Full covariances: scikit-learn's diag/spherical estimate E[x^2] - E[x]^2 would
+                # cancel down to ~1e-14 noise on the regCovar (1e-6) of a one-point component.
+                "oneRowEach": gmm_from_responsibilities(x, one_each, "full", 6),
+                "labelled": gmm_from_responsibilities(x, labelled, "spherical", 6),
+            },
         },
     )
 

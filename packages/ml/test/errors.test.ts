@@ -124,6 +124,32 @@ describe('bad input', () => {
     await expect(
       gaussianMixture(x, { k: 2, init: { weights: tensor([0.5, 0.5]), means: x, precisions: x } }),
     ).rejects.toThrow(/gaussianMixture\(options\.init\.weights\) is float32 but x is float64/);
+    await expect(gaussianMixture(x, { k: 2, init: 'kmeans++' as never })).rejects.toThrow(
+      /gaussianMixture\(options\.init\) must be one of 'kmeans', 'k-means\+\+', 'random', 'random_from_data'.*got kmeans\+\+/,
+    );
+    await expect(gaussianMixture(x, { k: 3, init: { responsibilities: x } })).rejects.toThrow(
+      new ShapeError(
+        'gaussianMixture(options.init.responsibilities) must have shape [4,3] (N = 4 points, k = 3), got [4,2]',
+      ),
+    );
+    const negative = pts([
+      [1, 0],
+      [0, 1],
+      [0.5, -0.5],
+      [1, 0],
+    ]);
+    await expect(gaussianMixture(x, { k: 2, init: { responsibilities: negative } })).rejects.toThrow(
+      /gaussianMixture\(options\.init\.responsibilities\) has a negative entry \(-0\.5\)/,
+    );
+    const missing = pts([
+      [1, 0],
+      [0, Number.NaN],
+      [1, 0],
+      [0, 1],
+    ]);
+    await expect(gaussianMixture(x, { k: 2, init: { responsibilities: missing } })).rejects.toThrow(
+      /gaussianMixture\(options\.init\.responsibilities\) has NaN or infinite values \(first in row 1\)/,
+    );
     await expect(kmeans(x, { k: 2, maxIter: 0 })).rejects.toThrow(
       /kmeans\(options\.maxIter\) must be an integer >= 1/,
     );

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { type Tensor, tensor } from '@symtensor/lazytensor';
 import { expect } from 'vitest';
+import type { GaussianMixture } from '../src/index.js';
 
 /** A fixture from test/fixtures/. */
 export function fixture<T>(name: string): T {
@@ -41,4 +42,20 @@ export function expectClose(
     expect.fail(
       `${what}: element ${worst} is ${got[worst]}, want ${want[worst]} (atol ${atol}, rtol ${rtol})`,
     );
+}
+
+/** A fitted mixture's weights, means and covariances against scikit-learn's (nested arrays). */
+export async function expectParameters(
+  g: GaussianMixture,
+  want: { weights: number[]; means: number[][]; covariances: unknown },
+  name: string,
+): Promise<void> {
+  expectClose(await read(g.weights), want.weights, { rtol: 1e-8 }, `${name}: weights`);
+  expectClose(await read(g.means), want.means.flat(), { rtol: 1e-8, atol: 1e-10 }, `${name}: means`);
+  expectClose(
+    await read(g.covariances),
+    (want.covariances as number[]).flat(3) as number[],
+    { rtol: 1e-7, atol: 1e-10 },
+    `${name}: covariances`,
+  );
 }

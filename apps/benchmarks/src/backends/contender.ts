@@ -5,6 +5,7 @@
  */
 import type { Backend, DeviceBuffer } from '@symtensor/core-ir';
 import type { Contender } from '../contender.js';
+import { selfChecking } from '../suites/types.js';
 
 export function backendContender(backend: Backend, detail: string): Contender {
   return {
@@ -16,7 +17,7 @@ export function backendContender(backend: Backend, detail: string): Contender {
     supports: () => true,
     async prepare(w) {
       const p = w.problem;
-      if (p.kind === 'algorithm') {
+      if (selfChecking(p)) {
         await p.reference?.();
         return { run: () => p.run(backend), dispose: () => undefined };
       }

@@ -12,6 +12,7 @@ function compute(p: Problem) {
     case 'softmin':
       return naiveSoftmin(p);
     case 'algorithm':
+    case 'kmeans':
       throw new Error('naive-js does not implement algorithm suites');
   }
 }
@@ -21,7 +22,7 @@ export function naiveContender(): Contender {
     name: 'naive-js',
     kind: 'baseline',
     detail: 'plain nested JavaScript loops over Float32Array, float64 arithmetic, one thread',
-    supports: (kind) => kind !== 'algorithm',
+    supports: (kind) => kind === 'kernel-sum' || kind === 'knn' || kind === 'softmin',
     prepare: async (w) => ({
       run: async () => compute(w.problem),
       dispose: () => undefined,

@@ -4,6 +4,9 @@
  */
 import { type Loaded, tryLoad } from '../contender.js';
 import { UsageError } from '../errors.js';
+import { hnswlibContender } from './hnswlib.js';
+import { jaxContender } from './jax.js';
+import { mlKmeansContender } from './ml-kmeans.js';
 import { naiveContender } from './naive.js';
 import { tfjsContender } from './tfjs.js';
 
@@ -11,6 +14,9 @@ const FACTORIES = {
   'naive-js': async () => naiveContender(),
   'tfjs-cpu': () => tfjsContender('cpu'),
   'tfjs-wasm': () => tfjsContender('wasm'),
+  'jax-js-wasm': () => jaxContender(),
+  'ml-kmeans': () => mlKmeansContender(),
+  'hnswlib-node': () => hnswlibContender(),
 } as const;
 
 export const BASELINE_NAMES: readonly string[] = Object.keys(FACTORIES);

@@ -9,12 +9,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Contender } from '../contender.js';
 import type { KernelName } from '../suites/kernel-functions.js';
+import { CHUNK_ENTRIES, rowChunks } from './dense-chunks.js';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 type Tensor = import('@tensorflow/tfjs-core').Tensor;
-
-/** Largest chunk of the dense matrix held at once. */
-const CHUNK_ENTRIES = 2 ** 22;
 
 /** k(r2) on a tensor of squared distances, for scale s; the same kernels as kernel-functions.ts. */
 const TF_KERNELS: Readonly<Record<KernelName, (tf: Tf, r2: Tensor, s: number) => Tensor>> = {
@@ -66,15 +64,14 @@ export async function tfjsContender(backend: 'cpu' | 'wasm'): Promise<Contender>
       const y = tf.tensor2d(p.y, [p.M, p.D]);
       const b = tf.tensor2d(p.b, [p.M, 1]);
       const kernel = TF_KERNELS[p.kernel];
-      const rowsPerChunk = Math.max(1, Math.floor(CHUNK_ENTRIES / p.M));
       return {
         async run() {
           if (tf.getBackend() !== backend)
             throw new Error(`the active tfjs backend is ${tf.getBackend()}, not ${backend}`);
           const y2 = tf.tidy(() => tf.reshape(tf.sum(tf.square(y), 1), [1, p.M]));
           const parts: Tensor[] = [];
-          for (let r0 = 0; r0 < p.N; r0 += rowsPerChunk) {
-            const rows = Math.min(rowsPerChunk, p.N - r0);
+          for (const [r0, r1] of rowChunks(p.N, p.M)) {
+            const rows = r1 - r0;
             parts.push(
               tf.tidy(() => {
                 const xc = tf.slice(x, [r0, 0], [rows, p.D]);

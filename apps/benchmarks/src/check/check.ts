@@ -13,14 +13,24 @@
  *   1e-6 (1 + |x_i|^2 + max_j |y_j|^2): float32 rounding and the expansion's cancellation scale with
  *   the squared norms. Near-ties may thus swap neighbours (as in FAISS or PyTorch) without failing;
  *   the share of rows whose index list equals the reference exactly is reported beside.
+ * - approximate kNN (hnswlib-node): indices valid and distinct, and recall@K (the share of returned
+ *   neighbours no farther than the true K-th nearest, up to the kNN rounding allowance) at least
+ *   APPROXIMATE_KNN_MIN_RECALL; the recall is reported.
  */
 import type { TypedArray } from '@symtensor/core-ir';
-import type { KnnProblem, Workload } from '../suites/types.js';
+import { type KnnProblem, selfChecking, type Workload } from '../suites/types.js';
+import { sqDist64, sqNorm64 } from './float64.js';
 import type { Reference } from './reference.js';
 
 export const TOLERANCES = { 'kernel-sum': 1e-4, softmin: 1e-4, knn: 1e-6 } as const;
 
-/** Algorithm suites (sinkhorn, kmeans, gmm, cg, eigsh) state their own metric and tolerance. */
+/**
+ * Approximate kNN methods (hnswlib-node) pass when at least this share of their neighbours are true
+ * K nearest neighbours: below it their answer is not a usable kNN graph, and a time would mislead.
+ */
+export const APPROXIMATE_KNN_MIN_RECALL = 0.9;
+
+/** Algorithm suites (sinkhorn, k-means, GMM, CG, eigsh) state their own metric and tolerance. */
 
 export interface CheckOutcome {
   readonly passed: boolean;
@@ -46,9 +56,19 @@ function outcome(
   return { passed: error <= tolerance, error, tolerance, metric, rows, ...(note ? { note } : {}) };
 }
 
-export function checkResult(w: Workload, ref: Reference, out: TypedArray): CheckOutcome {
+export interface CheckOptions {
+  /** The contender is approximate: kNN results are checked by recall (see APPROXIMATE_KNN_MIN_RECALL). */
+  readonly approximate?: boolean;
+}
+
+export function checkResult(
+  w: Workload,
+  ref: Reference,
+  out: TypedArray,
+  options: CheckOptions = {},
+): CheckOutcome {
   const p = w.problem;
-  if (p.kind === 'algorithm') {
+  if (selfChecking(p)) {
     const c = p.check(out);
     return outcome(c.error, c.tolerance, c.metric, c.rows, c.note);
   }
@@ -62,7 +82,7 @@ export function checkResult(w: Workload, ref: Reference, out: TypedArray): Check
       0,
       `output has ${out.length} elements, expected ${expected}`,
     );
-  if (p.kind === 'knn') return checkKnn(p, ref, out);
+  if (p.kind === 'knn') return checkKnn(p, ref, out, options.approximate ?? false);
   let worst = 0;
   ref.rows.forEach((row, r) => {
     const want = ref.values[r]!;
@@ -80,30 +100,20 @@ export function checkResult(w: Workload, ref: Reference, out: TypedArray): Check
   return outcome(worst, TOLERANCES[p.kind], metric, ref.rows.length);
 }
 
-function sqDist64(a: Float32Array, ia: number, b: Float32Array, jb: number, D: number): number {
-  let s = 0;
-  for (let d = 0; d < D; d++) {
-    const t = a[ia * D + d]! - b[jb * D + d]!;
-    s += t * t;
-  }
-  return s;
-}
-
-function sqNorm64(a: Float32Array, ia: number, D: number): number {
-  let s = 0;
-  for (let d = 0; d < D; d++) s += a[ia * D + d]! * a[ia * D + d]!;
-  return s;
-}
-
-function checkKnn(p: KnnProblem, ref: Reference, out: TypedArray): CheckOutcome {
+function checkKnn(p: KnnProblem, ref: Reference, out: TypedArray, approximate: boolean): CheckOutcome {
   const { x, y, M, D, K } = p;
   let maxY2 = 0;
   for (let j = 0; j < M; j++) maxY2 = Math.max(maxY2, sqNorm64(y, j, D));
+  const metric = approximate ? `1 - recall@${K}` : 'max sqdist error / scale';
+  const tolerance = approximate ? 1 - APPROXIMATE_KNN_MIN_RECALL : TOLERANCES.knn;
   let worst = 0;
   let exact = 0;
+  let hits = 0;
   for (let r = 0; r < ref.rows.length; r++) {
     const i = ref.rows[r]!;
     const scale = 1 + sqNorm64(x, i, D) + maxY2;
+    // A neighbour is a true one when it is no farther than the K-th nearest, up to rounding.
+    const kth = sqDist64(x, i, y, ref.values[r * K + K - 1]!, D) + TOLERANCES.knn * scale;
     const seen = new Set<number>();
     let same = true;
     for (let k = 0; k < K; k++) {
@@ -111,24 +121,28 @@ function checkKnn(p: KnnProblem, ref: Reference, out: TypedArray): CheckOutcome 
       if (!Number.isInteger(got) || got < 0 || got >= M || seen.has(got))
         return outcome(
           Number.POSITIVE_INFINITY,
-          TOLERANCES.knn,
-          'max sqdist error / scale',
+          tolerance,
+          metric,
           ref.rows.length,
           `row ${i} has an invalid or repeated index ${got}`,
         );
       seen.add(got);
       const want = ref.values[r * K + k]!;
       if (got !== want) same = false;
-      const err = Math.abs(sqDist64(x, i, y, got, D) - sqDist64(x, i, y, want, D)) / scale;
-      worst = Math.max(worst, err);
+      const d = sqDist64(x, i, y, got, D);
+      if (d <= kth) hits++;
+      worst = Math.max(worst, Math.abs(d - sqDist64(x, i, y, want, D)) / scale);
     }
     if (same) exact++;
   }
+  const identical = `${exact}/${ref.rows.length} rows identical to the reference`;
+  if (!approximate) return outcome(worst, tolerance, metric, ref.rows.length, identical);
+  const recall = hits / (K * ref.rows.length);
   return outcome(
-    worst,
-    TOLERANCES.knn,
-    'max sqdist error / scale',
+    1 - recall,
+    tolerance,
+    metric,
     ref.rows.length,
-    `${exact}/${ref.rows.length} rows identical to the reference`,
+    `recall@${K} ${recall.toFixed(4)}; ${identical}`,
   );
 }

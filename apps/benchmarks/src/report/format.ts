@@ -17,6 +17,10 @@ function formatRate(perSecond: number): string {
 
 function formatCheck(c: CheckOutcome): string {
   const verdict = c.passed ? 'ok' : 'FAILED';
+  // Approximate kNN: the recall itself reads better than its complement.
+  const recall = /^1 - (recall@\d+)$/.exec(c.metric);
+  if (recall && Number.isFinite(c.error))
+    return `${verdict} ${recall[1]} ${(1 - c.error).toFixed(4)} ${c.passed ? '>=' : '<'} ${(1 - c.tolerance).toFixed(2)}`;
   const err = Number.isFinite(c.error) ? c.error.toExponential(1) : String(c.error);
   return `${verdict} ${err} ${c.passed ? '<=' : '>'} ${c.tolerance.toExponential(0)}`;
 }

@@ -3,7 +3,7 @@
  * reason), and per suite the measured table, its plot and the imported peer figures, labelled as
  * imported with the machine they came from.
  */
-import { TOLERANCES } from '../check/check.js';
+import { APPROXIMATE_KNN_MIN_RECALL, TOLERANCES } from '../check/check.js';
 import type { BenchResult, SuiteEntry } from '../result.js';
 import { formatSeconds, measurementCells } from './format.js';
 import type { ImportedPeers } from './imported.js';
@@ -70,8 +70,7 @@ export function renderMarkdown(
   ];
   for (const suite of result.suites) {
     out.push(`## ${suite.title} (\`${suite.id}\`)`, '');
-    if (suite.formula) out.push(`\`${suite.formula}\``, '');
-    if (!suite.available) out.push(`**${suite.reason}**`, '');
+    out.push(`\`${suite.formula}\``, '');
     const rows = result.measurements.filter((m) => m.suite === suite.id);
     if (rows.length > 0)
       out.push(
@@ -91,7 +90,7 @@ export function renderMarkdown(
     '- median, min - max (n = timed runs), spread = (max - min) / median: warm-up excluded.',
     '- first run: the warm-up run alone (kernel compilation, JIT warm-up, first allocations).',
     '- pairs/s: N x M / median.',
-    `- check: the worst error over the sampled rows against the float64 reference interpreter and its tolerance (kernel sums: relative error <= ${tol('kernel-sum')}; softmin: |error| / max(1, |ref|) <= ${tol('softmin')}; kNN: squared-distance error / (1 + |x|^2 + max |y|^2) <= ${tol('knn')}; algorithm suites: their own float64 check, metric and tolerance shown per row). FAILED results have no time.`,
+    `- check: the worst error over the sampled rows against the float64 reference interpreter and its tolerance (kernel sums: relative error <= ${tol('kernel-sum')}; softmin: |error| / max(1, |ref|) <= ${tol('softmin')}; kNN: squared-distance error / (1 + |x|^2 + max |y|^2) <= ${tol('knn')}; approximate kNN (hnswlib-node): recall@K >= ${APPROXIMATE_KNN_MIN_RECALL}; algorithm suites: their own float64 check, metric and tolerance shown per row). FAILED results have no time.`,
     '- skipped: the time estimated from the previous size exceeds the budget; error: the contender threw (message shown).',
     imported
       ? `- Imported rows (source: ${imported.source}). Settings: ${imported.settings}. Libraries: ${imported.libraries}.`

@@ -29,10 +29,8 @@ export function formatTable(result: BenchResult): string {
   const rows = result.measurements.map((m) => [m.suite, m.contender, m.sizeLabel, ...measurementCells(m)]);
   const lines = [align([HEADER, ...rows])];
   const unavailable = result.contenders.filter((c) => !c.available);
-  const pending = result.suites.filter((s) => !s.available);
-  if (unavailable.length + pending.length + result.notes.length > 0) lines.push('');
+  if (unavailable.length + result.notes.length > 0) lines.push('');
   for (const c of unavailable) lines.push(`${c.kind} ${c.name}: unavailable: ${c.reason}`);
-  for (const s of pending) lines.push(`suite ${s.id}: ${s.reason}`);
   for (const n of result.notes) lines.push(`note: ${n}`);
   return lines.join('\n');
 }

@@ -5,7 +5,7 @@
  * the imported NumPy / PyTorch / PyKeOps figures measured on the same points.
  */
 import { mul, Reduction, reductionSpec, sqDist, variable } from '@symtensor/core-ir';
-import { uniform } from '../inputs/generator.js';
+import { uniform } from '@symtensor/core-ir/peer-inputs';
 import { KERNEL_FUNCTIONS, type KernelFunction } from './kernel-functions.js';
 import type { Suite } from './types.js';
 

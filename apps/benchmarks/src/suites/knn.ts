@@ -3,7 +3,7 @@
  * D = 50, with the peers' "b" seeds (queries x = uniform(201), database y = uniform(202)).
  */
 import { Reduction, reductionSpec, sqDist, variable } from '@symtensor/core-ir';
-import { uniform } from '../inputs/generator.js';
+import { uniform } from '@symtensor/core-ir/peer-inputs';
 import type { Suite } from './types.js';
 
 const K = 10;

@@ -5,7 +5,7 @@
  * stands for a dual potential.
  */
 import { add, floatCst, mul, Reduction, reductionSpec, sqDist, variable } from '@symtensor/core-ir';
-import { uniform } from '../inputs/generator.js';
+import { uniform } from '@symtensor/core-ir/peer-inputs';
 import type { Suite } from './types.js';
 
 const D = 3;

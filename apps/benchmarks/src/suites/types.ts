@@ -54,8 +54,7 @@ export interface AlgorithmCheck {
  * backend given (lazytensor's current backend during the run) and checks its own packed result
  * against a float64 computation of the same problem.
  */
-export interface AlgorithmProblem {
-  readonly kind: 'algorithm';
+interface SelfCheckingRun {
   /** One complete run on `backend`, its result packed on the host. */
   run(backend: Backend): Promise<TypedArray>;
   check(out: TypedArray): AlgorithmCheck;
@@ -63,7 +62,31 @@ export interface AlgorithmProblem {
   reference?(): Promise<void>;
 }
 
-export type Problem = KernelSumProblem | KnnProblem | SoftminProblem | AlgorithmProblem;
+export interface AlgorithmProblem extends SelfCheckingRun {
+  readonly kind: 'algorithm';
+}
+
+/**
+ * k-means from given centroids, also stated plainly so that a baseline library (ml-kmeans) runs
+ * the same problem: Lloyd iterations on the rows of x (N x D) from the K rows of `init`. A result
+ * is the K x D final centroids, checked through their float64 inertia.
+ */
+export interface KMeansProblem extends SelfCheckingRun {
+  readonly kind: 'kmeans';
+  readonly x: Float32Array;
+  readonly N: number;
+  readonly D: number;
+  readonly K: number;
+  readonly init: Float32Array;
+  readonly maxIter: number;
+}
+
+export type Problem = KernelSumProblem | KnnProblem | SoftminProblem | AlgorithmProblem | KMeansProblem;
+
+/** Problems that run and check themselves (no kernel spec, no row-sampled reference). */
+export function selfChecking(p: Problem): p is AlgorithmProblem | KMeansProblem {
+  return p.kind === 'algorithm' || p.kind === 'kmeans';
+}
 
 /** One suite at one size, with its inputs drawn for that size. */
 export interface Workload {
@@ -85,7 +108,7 @@ export interface Workload {
   readonly ny: number;
 }
 
-/** A suite that runs today. */
+/** A benchmark suite: a computation swept over sizes. */
 export interface Suite {
   readonly id: string;
   /** Group name, usable on the command line to select every suite of the group. */
@@ -97,13 +120,7 @@ export interface Suite {
   readonly formula: string;
   readonly defaultSizes: readonly number[];
   readonly quickSizes: readonly number[];
+  /** The smallest N the problem is defined for (k-means needs N >= K); smaller sizes are skipped with `why`. */
+  readonly minSize?: { readonly n: number; readonly why: string };
   workload(n: number): Workload;
-}
-
-/** A suite of the benchmark plan whose package does not exist yet: listed, never silently dropped. */
-export interface PendingSuite {
-  readonly id: string;
-  readonly group: string;
-  readonly title: string;
-  readonly reason: string;
 }

@@ -5,6 +5,7 @@
  */
 import type { LoweredKernel } from '@symtensor/core-ir';
 import type { Binding } from './bindings.js';
+import type { FloatType } from './floats.js';
 import type { PrintedIdx } from './program.js';
 
 /** `base + idx` as a u32 WGSL expression. */
@@ -13,21 +14,24 @@ export function addIdx(base: string, idx: PrintedIdx): string {
   return `${base} + u32(${idx.expr})`;
 }
 
-/** Bindings of the uniform block, the offset table and the inputs (the first bindings of every kernel). */
-export function commonBindings(kernel: LoweredKernel): Binding[] {
+/**
+ * Bindings of the uniform block, the offset table and the inputs (the first bindings of every
+ * kernel); inputs hold the kernel's float type.
+ */
+export function commonBindings(kernel: LoweredKernel, float: FloatType): Binding[] {
   return [
     { name: 'u', kind: 'uniform', type: 'U' },
     { name: 'boffs', kind: 'read', type: 'array<u32>' },
-    ...kernel.inputs.map((_, n): Binding => ({ name: `in${n}`, kind: 'read', type: 'array<f32>' })),
+    ...kernel.inputs.map((_, n): Binding => ({ name: `in${n}`, kind: 'read', type: `array<${float}>` })),
   ];
 }
 
-/** Output bindings (float outputs are f32, index outputs i32). */
-export function outputBindings(kernel: LoweredKernel): Binding[] {
+/** Output bindings (float outputs of the kernel's float type, index outputs i32). */
+export function outputBindings(kernel: LoweredKernel, float: FloatType): Binding[] {
   return kernel.outputs.map((o, n) => ({
     name: `out${n}`,
     kind: 'write',
-    type: o.type === 'i' ? 'array<i32>' : 'array<f32>',
+    type: o.type === 'i' ? 'array<i32>' : `array<${float}>`,
   }));
 }
 

@@ -12,19 +12,24 @@ import {
   rowInput,
 } from './access.js';
 import { type Binding, bindingDecls, type KernelSource } from './bindings.js';
+import { enableDirectives, type FloatType } from './floats.js';
 import { INDENT, ProgramPrinter } from './program.js';
 import { uniformStruct } from './uniforms.js';
 
-function mapBindings(kernel: LoweredKernel): Binding[] {
-  return [...commonBindings(kernel), ...outputBindings(kernel)];
+function mapBindings(kernel: LoweredKernel, float: FloatType): Binding[] {
+  return [...commonBindings(kernel, float), ...outputBindings(kernel, float)];
 }
 
-export function mapKernel(kernel: LoweredKernel, workgroupSize: number): KernelSource {
-  const p = new ProgramPrinter(kernel, {
-    input: (n, idx) => rowInput(kernel, n, idx),
-    output: outputWrite,
-    j: '0i',
-  });
+export function mapKernel(kernel: LoweredKernel, workgroupSize: number, float: FloatType): KernelSource {
+  const p = new ProgramPrinter(
+    kernel,
+    {
+      input: (n, idx) => rowInput(kernel, n, idx),
+      output: outputWrite,
+      j: '0i',
+    },
+    float,
+  );
   const I1 = INDENT;
   const body = [
     `${I1}let g = gid.x + gid.y * u.grid_x * ${workgroupSize}u;`,
@@ -35,8 +40,9 @@ export function mapKernel(kernel: LoweredKernel, workgroupSize: number): KernelS
     ...outputOffsets(kernel, I1),
     ...p.stmts(kernel.row, I1),
   ];
-  const bindings = mapBindings(kernel);
+  const bindings = mapBindings(kernel, float);
   const wgsl = [
+    ...enableDirectives(float),
     uniformStruct(kernel.inputs.length, kernel.outputs.length),
     bindingDecls(bindings),
     p.helperSource(),

@@ -8,14 +8,15 @@
 import type { LoweredKernel } from '@symtensor/core-ir';
 import { outputBindings, outputOffsets, outputWrite } from './access.js';
 import { type Binding, bindingDecls, type KernelSource } from './bindings.js';
+import { enableDirectives, type FloatType } from './floats.js';
 import { INDENT, ProgramPrinter } from './program.js';
 import { uniformStruct } from './uniforms.js';
 
 /** Bindings of the merge kernel: the uniform block, the outputs (when finalizing) and the stored states. */
-function mergeBindings(kernel: LoweredKernel, end: 'finalize' | 'store'): Binding[] {
+function mergeBindings(kernel: LoweredKernel, end: 'finalize' | 'store', float: FloatType): Binding[] {
   return [
     { name: 'u', kind: 'uniform', type: 'U' },
-    ...(end === 'finalize' ? outputBindings(kernel) : []),
+    ...(end === 'finalize' ? outputBindings(kernel, float) : []),
     { name: 'part', kind: end === 'store' ? 'write' : 'read', type: 'array<u32>' },
   ];
 }
@@ -24,14 +25,19 @@ export function mergeKernel(
   kernel: LoweredKernel,
   workgroupSize: number,
   end: 'finalize' | 'store',
+  float: FloatType,
 ): KernelSource {
-  const p = new ProgramPrinter(kernel, {
-    input: () => {
-      throw new Error('the merge kernel reads no input');
+  const p = new ProgramPrinter(
+    kernel,
+    {
+      input: () => {
+        throw new Error('the merge kernel reads no input');
+      },
+      output: outputWrite,
+      j: '0i',
     },
-    output: outputWrite,
-    j: '0i',
-  });
+    float,
+  );
   const I1 = INDENT;
   const I2 = I1 + INDENT;
   const SW = p.stateWords();
@@ -53,8 +59,9 @@ export function mergeKernel(
       ? p.block(kernel.finalize, I1)
       : p.stateTransfer('store', 0, 'part', at('0u'), I1)),
   ];
-  const bindings = mergeBindings(kernel, end);
+  const bindings = mergeBindings(kernel, end, float);
   const wgsl = [
+    ...enableDirectives(float),
     uniformStruct(kernel.inputs.length, kernel.outputs.length),
     bindingDecls(bindings),
     p.helperSource(),

@@ -6,7 +6,11 @@
  * WGSL has no implicit conversions, so every expression is printed for the type its destination
  * wants: comparisons and logic are `bool` inside expressions and become 0/1 where the program
  * stores them (the lowered program's truth values are 0/1 numbers of any type), float literals
- * take their context's type, and non-finite literals read the uniform block (see `alu.ts`).
+ * take their context's type, and non-finite literals read the uniform block (see `floats.ts`).
+ *
+ * The program's data type `f` is the kernel's float type (f32, or f16 for float16 kernels); its
+ * accumulator type `acc` is always f32: float16 sums and LogSumExps accumulate in float32, as a
+ * float16 accumulator would stop growing at 2048 terms of 1.
  */
 import {
   Alu,
@@ -17,14 +21,15 @@ import {
   type Stmt,
   UnsupportedError,
 } from '@symtensor/core-ir';
-import { COMPARE, type Helper, helperSource, printArith } from './alu.js';
+import { COMPARE, type Helper, type HelperUse, helperName, helperSource, printArith } from './alu.js';
+import { F32, type FloatType, type WgslFloat, wgslFloat } from './floats.js';
 
 /** An index as the environment receives it: a constant, or an i32 WGSL expression. */
 export type PrintedIdx = { readonly k: number } | { readonly expr: string };
 
 /** How a skeleton addresses the program's inputs and outputs. */
 export interface ProgramEnv {
-  /** A WGSL f32 expression reading component `idx` of program input `n`. */
+  /** A WGSL expression of the kernel's float type reading component `idx` of program input `n`. */
   input(n: number, idx: PrintedIdx): string;
   /** A WGSL statement writing `value` (already of the output's type) to component `idx` of output `o`. */
   output(o: number, idx: PrintedIdx, value: string): string;
@@ -35,21 +40,7 @@ export interface ProgramEnv {
 /** Expression types: the program's scalar types plus WGSL's bool for truth values. */
 type Ty = ScalarType | 'b';
 
-const WGSL_TYPE: Record<ScalarType, string> = { f: 'f32', acc: 'f32', i: 'i32' };
-
 export const INDENT = '  ';
-
-/** A float32 literal of `v`; infinities and NaN come from the uniform block. */
-export function f32Literal(v: number): string {
-  const x = Math.fround(v);
-  if (Number.isNaN(x)) return 'u.nan';
-  if (x === Number.POSITIVE_INFINITY) return 'u.pinf';
-  if (x === Number.NEGATIVE_INFINITY) return 'u.ninf';
-  if (Object.is(x, -0)) return '(-0.0f)';
-  // Nine significant digits round-trip every float32.
-  const text = `${Number.isInteger(x) && Math.abs(x) < 1e9 ? x.toFixed(1) : x.toPrecision(9)}f`;
-  return x < 0 ? `(${text})` : text;
-}
 
 /** An i32 literal (the most negative one has no literal form in WGSL). */
 export function i32Literal(v: number): string {
@@ -59,9 +50,11 @@ export function i32Literal(v: number): string {
 
 export class ProgramPrinter {
   /** Helper functions the printed code calls. */
-  readonly helpers = new Set<Helper>();
-  /** Exponents of PowI met (each becomes a small helper function). */
-  private readonly powiExponents = new Set<number>();
+  private readonly helpers: HelperUse[] = [];
+  /** PowI met, by float type and exponent (each becomes a small helper function). */
+  private readonly powis = new Map<string, { float: WgslFloat; n: number }>();
+  /** The data type's float. */
+  readonly float: WgslFloat;
   private readonly idTy = new Map<number, ScalarType>();
   private readonly arrTy = new Map<number, ScalarType>();
   private readonly types = new WeakMap<Expr, Ty | null>();
@@ -78,7 +71,9 @@ export class ProgramPrinter {
   constructor(
     readonly kernel: LoweredKernel,
     private readonly env: ProgramEnv,
+    floatType: FloatType,
   ) {
+    this.float = wgslFloat(floatType);
     let constState = true;
     const visitExpr = (e: Expr): void => {
       if (e.t === 'st' && e.idx.terms.length > 0) constState = false;
@@ -105,8 +100,17 @@ export class ProgramPrinter {
 
   /** Module-scope WGSL of the helpers used so far (print every block first). */
   helperSource(): string {
-    const powi = [...this.powiExponents].map((n) => powiFunction(n));
+    const powi = [...this.powis.values()].map(({ float, n }) => powiFunction(float, n));
     return [helperSource(this.helpers), ...powi].filter((s) => s.length > 0).join('\n');
+  }
+
+  /** The WGSL type of a program type. */
+  wgslType(ty: ScalarType): string {
+    return ty === 'i' ? 'i32' : this.floatOf(ty).type;
+  }
+
+  private floatOf(ty: 'f' | 'acc'): WgslFloat {
+    return ty === 'f' ? this.float : F32;
   }
 
   /** Total 32-bit words of one state copy. */
@@ -118,7 +122,7 @@ export class ProgramPrinter {
   stateDecls(pad: string, copies: 1 | 2 = 2): string[] {
     const out: string[] = [];
     this.kernel.state.forEach((slot, s) => {
-      const ty = WGSL_TYPE[slot.ty];
+      const ty = this.wgslType(slot.ty);
       for (const copy of copies === 2 ? [0, 1] : [0]) {
         if (this.stateScalars)
           for (let k = 0; k < slot.size; k++) out.push(`${pad}var s${s}_${copy}_${k}: ${ty};`);
@@ -130,7 +134,8 @@ export class ProgramPrinter {
 
   /**
    * Statements copying state copy `copy` to (`store`) or from (`load`) 32-bit words, word w of
-   * the copy at the u32 expression `at(w)` of array `words`.
+   * the copy at the u32 expression `at(w)` of array `words`. An f16 value travels as the f32 of
+   * the same value (exact), so every state element is one word.
    */
   stateTransfer(
     mode: 'load' | 'store',
@@ -142,11 +147,12 @@ export class ProgramPrinter {
     const out: string[] = [];
     let offset = 0;
     this.kernel.state.forEach((slot, s) => {
-      const ty = WGSL_TYPE[slot.ty];
+      const ty = this.wgslType(slot.ty);
+      const half = ty === 'f16';
       const move = (place: string, w: string) =>
         mode === 'store'
-          ? `${words}[${at(w)}] = bitcast<u32>(${place});`
-          : `${place} = bitcast<${ty}>(${words}[${at(w)}]);`;
+          ? `${words}[${at(w)}] = bitcast<u32>(${half ? `f32(${place})` : place});`
+          : `${place} = ${half ? `f16(bitcast<f32>(${words}[${at(w)}]))` : `bitcast<${ty}>(${words}[${at(w)}])`};`;
       if (this.stateScalars) {
         for (let k = 0; k < slot.size; k++) out.push(`${pad}${move(`s${s}_${copy}_${k}`, `${offset + k}u`)}`);
       } else {
@@ -199,16 +205,16 @@ export class ProgramPrinter {
     for (const s of stmts) {
       switch (s.t) {
         case 'let':
-          out.push(`${pad}let v${s.id}: ${WGSL_TYPE[s.ty]} = ${this.expr(s.e, s.ty)};`);
+          out.push(`${pad}let v${s.id}: ${this.wgslType(s.ty)} = ${this.expr(s.e, s.ty)};`);
           break;
         case 'var':
-          out.push(`${pad}var v${s.id}: ${WGSL_TYPE[s.ty]} = ${this.expr(s.e, s.ty)};`);
+          out.push(`${pad}var v${s.id}: ${this.wgslType(s.ty)} = ${this.expr(s.e, s.ty)};`);
           break;
         case 'set':
           out.push(`${pad}v${s.id} = ${this.expr(s.e, this.idTy.get(s.id)!)};`);
           break;
         case 'array':
-          out.push(`${pad}var a${s.arr}: array<${WGSL_TYPE[s.ty]}, ${s.size}>;`);
+          out.push(`${pad}var a${s.arr}: array<${this.wgslType(s.ty)}, ${s.size}>;`);
           break;
         case 'store':
           out.push(`${pad}a${s.arr}[${this.idx(s.idx)}] = ${this.expr(s.e, this.arrTy.get(s.arr)!)};`);
@@ -264,12 +270,27 @@ export class ProgramPrinter {
   expr(e: Expr, want: Ty): string {
     const natural = this.typeOf(e);
     if (natural === null) {
-      if (e.t === 'num') return literal(e.v, want);
+      if (e.t === 'num') return this.literal(e.v, want);
       // An untyped computation (on literals only) is done in floats.
       const ty = want === 'b' ? 'f' : want;
-      return convert(this.print(e, ty), ty, want);
+      return this.convert(this.print(e, ty), ty, want);
     }
-    return convert(this.print(e, natural), natural, want);
+    return this.convert(this.print(e, natural), natural, want);
+  }
+
+  private literal(v: number, ty: Ty): string {
+    if (ty === 'b') return v !== 0 ? 'true' : 'false';
+    if (ty === 'i') return i32Literal(v);
+    return this.floatOf(ty).literal(v);
+  }
+
+  /** Converts a printed value between types (`f` and `acc` differ in float16 kernels only). */
+  private convert(s: string, from: Ty, to: Ty): string {
+    if (from === to) return s;
+    if (to === 'b') return `(${s} != ${this.literal(0, from)})`;
+    if (from === 'b') return `select(${this.literal(0, to)}, ${this.literal(1, to)}, ${s})`;
+    const ty = this.wgslType(to);
+    return ty === this.wgslType(from) ? s : `${ty}(${s})`;
   }
 
   /** Static type of an expression; null for a float literal, which takes its context's type. */
@@ -318,8 +339,9 @@ export class ProgramPrinter {
     for (const a of args) {
       const t = this.typeOf(a);
       if (t === null) continue;
-      // A truth value stands for 0/1 in any numeric context; a number decides the type.
-      if (ty === null || ty === 'b') ty = t;
+      // A truth value stands for 0/1 in any numeric context; a number decides the type, and
+      // the accumulator type wins over the data type (never narrow an accumulator).
+      if (ty === null || ty === 'b' || (ty === 'f' && t === 'acc')) ty = t;
     }
     return ty;
   }
@@ -328,7 +350,7 @@ export class ProgramPrinter {
   private print(e: Expr, ty: Ty): string {
     switch (e.t) {
       case 'num':
-        return literal(e.v, ty);
+        return this.literal(e.v, ty);
       case 'int':
         return i32Literal(e.v);
       case 'ref':
@@ -348,7 +370,7 @@ export class ProgramPrinter {
       case 'st':
         return this.state(e.slot, e.copy, e.idx);
       case 'ix':
-        return `f32(${this.idx(e.idx)})`;
+        return `${this.float.type}(${this.idx(e.idx)})`;
       case 'j':
         return this.env.j;
       case 'cast':
@@ -360,15 +382,19 @@ export class ProgramPrinter {
 
   private alu(e: Extract<Expr, { t: 'alu' }>, ty: Ty): string {
     const [x, y, z] = e.args;
-    const use = (h: Helper) => this.helpers.add(h);
+    const call = (h: Helper, float: WgslFloat) => {
+      if (!this.helpers.some((u) => u.helper === h && u.float === float))
+        this.helpers.push({ helper: h, float });
+      return helperName(h, float);
+    };
     const cmp = COMPARE[e.op];
     if (cmp) {
       const operand = numeric(this.unify(e.args));
       const [a, b] = [this.expr(x!, operand), this.expr(y!, operand)];
       // Drivers compile != as an ordered comparison (false for NaN): IEEE says true.
       if (e.op === Alu.Ne && operand !== 'i') {
-        use('isnan');
-        return `((${a} != ${b}) | st_isnan(${a}) | st_isnan(${b}))`;
+        const isnan = call('isnan', this.floatOf(operand));
+        return `((${a} != ${b}) | ${isnan}(${a}) | ${isnan}(${b}))`;
       }
       return `(${a} ${cmp} ${b})`;
     }
@@ -377,8 +403,7 @@ export class ProgramPrinter {
         const operand = numeric(this.typeOf(x!));
         // An integer is never NaN.
         if (operand === 'i') return 'false';
-        use('isnan');
-        return `st_isnan(${this.expr(x!, operand)})`;
+        return `${call('isnan', this.floatOf(operand))}(${this.expr(x!, operand)})`;
       }
       // Non-short-circuit forms: no branch for the compiler to keep (operands have no effects).
       case Alu.And:
@@ -393,16 +418,19 @@ export class ProgramPrinter {
             'PowI needs a constant integer exponent; update @symtensor/backend-webgpu',
           );
         if (ty !== 'f' && ty !== 'acc') throw new UnsupportedError(`PowI on ${ty} values has no WGSL form`);
-        this.powiExponents.add(y.v);
-        return `st_powi_${powiName(y.v)}(${this.expr(x!, ty)})`;
+        const float = this.floatOf(ty);
+        const name = powiName(float, y.v);
+        this.powis.set(name, { float, n: y.v });
+        return `${name}(${this.expr(x!, ty)})`;
       }
       default: {
         const operand = numeric(ty);
+        const float = operand === 'i' ? undefined : this.floatOf(operand);
         return printArith(
           e.op,
           e.args.map((a) => this.expr(a, operand)),
-          operand !== 'i',
-          use,
+          float,
+          (h) => call(h, float!),
         );
       }
     }
@@ -414,37 +442,23 @@ function numeric(ty: Ty | null): ScalarType {
   return ty === null || ty === 'b' ? 'f' : ty;
 }
 
-function literal(v: number, ty: Ty): string {
-  if (ty === 'b') return v !== 0 ? 'true' : 'false';
-  if (ty === 'i') return i32Literal(v);
-  return f32Literal(v);
-}
-
-/** Converts a printed value between types (f and acc are both f32: float32 kernels only). */
-function convert(s: string, from: Ty, to: Ty): string {
-  if (from === to) return s;
-  const isFloat = (t: Ty) => t === 'f' || t === 'acc';
-  if (isFloat(from) && isFloat(to)) return s;
-  if (from === 'b') return to === 'i' ? `select(0i, 1i, ${s})` : `select(0.0f, 1.0f, ${s})`;
-  if (to === 'b') return from === 'i' ? `(${s} != 0i)` : `(${s} != 0.0f)`;
-  return to === 'i' ? `i32(${s})` : `f32(${s})`;
-}
-
-function powiName(n: number): string {
-  return n < 0 ? `m${-n}` : String(n);
+function powiName(float: WgslFloat, n: number): string {
+  return `st_powi_${n < 0 ? `m${-n}` : n}${float.suffix}`;
 }
 
 /**
- * x^n for a constant integer n by repeated squaring (as exact as float32 allows, and defined for
+ * x^n for a constant integer n by repeated squaring (as exact as the float type allows, and defined for
  * negative x, which exp/log-based pow is not); x^0 = 1, also for NaN, as JavaScript's `**`.
  */
-function powiFunction(n: number): string {
+function powiFunction(float: WgslFloat, n: number): string {
   const m = Math.abs(n);
-  const lines = [`fn st_powi_${powiName(n)}(x: f32) -> f32 {`, '  var r = 1.0f;', '  var b = x;'];
+  const T = float.type;
+  const one = float.literal(1);
+  const lines = [`fn ${powiName(float, n)}(x: ${T}) -> ${T} {`, `  var r = ${one};`, '  var b = x;'];
   for (let e = m; e > 0; e >>= 1) {
     if (e & 1) lines.push('  r = r * b;');
     if (e > 1) lines.push('  b = b * b;');
   }
-  lines.push(n < 0 ? '  return 1.0f / r;' : '  return r;', '}');
+  lines.push(n < 0 ? `  return ${one} / r;` : '  return r;', '}');
   return lines.join('\n');
 }

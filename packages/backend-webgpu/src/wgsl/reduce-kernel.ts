@@ -27,6 +27,7 @@ import {
   rowInput,
 } from './access.js';
 import { type Binding, bindingDecls, type KernelSource } from './bindings.js';
+import { enableDirectives, type FloatType } from './floats.js';
 import { INDENT, ProgramPrinter } from './program.js';
 import { uniformStruct } from './uniforms.js';
 
@@ -40,13 +41,15 @@ export interface ReduceConfig {
   readonly ranges: boolean;
   /** Write the outputs, or store the state for the merge pass. */
   readonly end: 'finalize' | 'store';
+  /** The float type of the data (f16 for float16 kernels). */
+  readonly float: FloatType;
 }
 
 /** Bindings of the reduction kernel, in binding order. */
 function reduceBindings(kernel: LoweredKernel, cfg: ReduceConfig): Binding[] {
   return [
-    ...commonBindings(kernel),
-    ...(cfg.end === 'finalize' ? outputBindings(kernel) : []),
+    ...commonBindings(kernel, cfg.float),
+    ...(cfg.end === 'finalize' ? outputBindings(kernel, cfg.float) : []),
     ...(cfg.end === 'store' ? [{ name: 'part', kind: 'write', type: 'array<u32>' } as const] : []),
     ...(cfg.ranges
       ? [
@@ -60,16 +63,20 @@ function reduceBindings(kernel: LoweredKernel, cfg: ReduceConfig): Binding[] {
 export function reduceKernel(kernel: LoweredKernel, cfg: ReduceConfig): KernelSource {
   const WG = cfg.workgroupSize;
   const jInputs = kernel.inputs.flatMap((v, n) => (v.cat === 'j' ? [{ n, dim: v.dim }] : []));
-  const p = new ProgramPrinter(kernel, {
-    input: (n, idx) => {
-      if (kernel.inputs[n]!.cat !== 'j') return rowInput(kernel, n, idx);
-      return cfg.tiled
-        ? `tile${n}[${addIdx(`q * ${kernel.inputs[n]!.dim}u`, idx)}]`
-        : `in${n}[${addIdx(`y${n}`, idx)}]`;
+  const p = new ProgramPrinter(
+    kernel,
+    {
+      input: (n, idx) => {
+        if (kernel.inputs[n]!.cat !== 'j') return rowInput(kernel, n, idx);
+        return cfg.tiled
+          ? `tile${n}[${addIdx(`q * ${kernel.inputs[n]!.dim}u`, idx)}]`
+          : `in${n}[${addIdx(`y${n}`, idx)}]`;
+      },
+      output: outputWrite,
+      j: 'i32(jg)',
     },
-    output: outputWrite,
-    j: 'i32(jg)',
-  });
+    cfg.float,
+  );
   const I1 = INDENT;
   const I2 = I1 + INDENT;
   const I3 = I2 + INDENT;
@@ -154,9 +161,10 @@ export function reduceKernel(kernel: LoweredKernel, cfg: ReduceConfig): KernelSo
 
   const bindings = reduceBindings(kernel, cfg);
   const tiles = cfg.tiled
-    ? jInputs.map(({ n, dim }) => `var<workgroup> tile${n}: array<f32, ${cfg.chunk * dim}>;`)
+    ? jInputs.map(({ n, dim }) => `var<workgroup> tile${n}: array<${cfg.float}, ${cfg.chunk * dim}>;`)
     : [];
   const wgsl = [
+    ...enableDirectives(cfg.float),
     uniformStruct(kernel.inputs.length, kernel.outputs.length),
     bindingDecls(bindings),
     ...tiles,

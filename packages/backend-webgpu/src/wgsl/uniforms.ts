@@ -1,12 +1,20 @@
 /**
  * The uniform block every kernel reads: sizes and windows of one dispatch (so a new N or M reuses
- * the compiled pipeline), the non-finite float values WGSL cannot write as constants, and the
+ * the compiled pipeline), the non-finite float values WGSL cannot write as constants (f32, and
+ * f16 each stored twice in a u32, read as either half of `bitcast<vec2<f16>>`), and the
  * element offsets of the sub-ranges bound for inputs and outputs larger than the binding limit.
  * The WGSL struct and the host-side writer are generated from the same field list, so they
  * cannot disagree.
  */
 
-/** u32 fields after the three f32 ones, in struct order. */
+/** The f16 infinities and NaN, each in both halves of a u32. */
+const HALF_SPECIALS = [
+  ['h_pinf', 0x7c007c00],
+  ['h_ninf', 0xfc00fc00],
+  ['h_nan', 0x7e007e00],
+] as const;
+
+/** u32 fields after the three f32 ones and the f16 ones, in struct order. */
 const UNIFORM_FIELDS = [
   /** Output rows per batch entry. */
   'rows',
@@ -41,6 +49,7 @@ export function uniformStruct(inputs: number, outputs: number): string {
     'pinf: f32',
     'ninf: f32',
     'nan: f32',
+    ...HALF_SPECIALS.map(([name]) => `${name}: u32`),
     ...UNIFORM_FIELDS.map((f) => `${f}: u32`),
     ...Array.from({ length: inputs }, (_, n) => `base_${n}: u32`),
     ...Array.from({ length: outputs }, (_, o) => `obase_${o}: u32`),
@@ -50,7 +59,7 @@ export function uniformStruct(inputs: number, outputs: number): string {
 
 /** Bytes of the uniform block (WGSL rounds uniform structs up to 16 bytes). */
 function uniformBytes(inputs: number, outputs: number): number {
-  const words = 3 + UNIFORM_FIELDS.length + inputs + outputs;
+  const words = 3 + HALF_SPECIALS.length + UNIFORM_FIELDS.length + inputs + outputs;
   return Math.ceil((words * 4) / 16) * 16;
 }
 
@@ -67,6 +76,7 @@ export function uniformData(
   f[1] = Number.NEGATIVE_INFINITY;
   f[2] = Number.NaN;
   let at = 3;
+  for (const [, bits] of HALF_SPECIALS) w[at++] = bits;
   const put = (v: number, what: string) => {
     // A value that does not fit a u32 would wrap silently: refuse it (a scheduling bug).
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)

@@ -115,12 +115,12 @@ function backward(outs: readonly Tensor[], targets: Set<object>, grads: Map<obje
         const storage = node.saved[k];
         const meta = node.outputs[k]!;
         if (!storage) throw new ValueError(`internal: ${node.name} did not save output ${k}`);
+        // Index outputs carry no gradient: they are plain tensors, off the tape.
         return Tensor.wrap({
           storage: storage.retain(),
           shape: meta.shape,
           dtype: meta.dtype,
-          node,
-          index: k,
+          ...(meta.differentiable ? { node, index: k } : {}),
         });
       },
     });

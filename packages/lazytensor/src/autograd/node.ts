@@ -52,6 +52,8 @@ export class GradNode {
     readonly backward: BackwardFn,
     /** Storages of the outputs the backward pass reads (owned by the node), by output index. */
     readonly saved: readonly (Storage | undefined)[],
+    /** Frees what else the node keeps for its backward pass (a custom op's saved tensors). */
+    private readonly onRelease?: () => void,
   ) {
     this.outputKeys = outputs.map(() => ({}));
   }
@@ -66,5 +68,6 @@ export class GradNode {
     if (this.refs > 0) return;
     for (const t of this.inputs) t.dispose();
     for (const s of this.saved) s?.release();
+    this.onRelease?.();
   }
 }

@@ -7,7 +7,6 @@
  * accurate than subtracting squared means) and small dense ops on the K components.
  */
 import {
-  arange,
   concat,
   DTypeError,
   type LazyTensor,
@@ -19,7 +18,6 @@ import {
   Vi,
   Vj,
 } from '@symtensor/lazytensor';
-import { kmeans } from '../kmeans/kmeans.js';
 import { freshSeed } from '../seed.js';
 import {
   checkCount,
@@ -30,6 +28,15 @@ import {
   checkSameSpace,
 } from '../validate.js';
 import { type CovarianceModel, type CovarianceType, covarianceModel, type Precision } from './covariance.js';
+import {
+  disposeResponsibilities,
+  type GaussianMixtureInitMethod,
+  INIT_METHODS,
+  initialResponsibilities,
+  type Responsibilities,
+  responsibilityMatrix,
+  unitVectors,
+} from './init.js';
 
 /** Explicit initial parameters, in scikit-learn's layout (`weights_init`, `means_init`, `precisions_init`). */
 export interface GaussianMixtureInit {
@@ -41,6 +48,12 @@ export interface GaussianMixtureInit {
   readonly precisions: Tensor;
 }
 
+/** Explicit initial responsibilities: the first M-step starts from them. */
+export interface GaussianMixtureResponsibilities {
+  /** `[N, k]`, non-negative: how much each point belongs to each component (rows need not sum to 1). */
+  readonly responsibilities: Tensor;
+}
+
 export interface GaussianMixtureOptions {
   /** Number of components, 1 <= k <= N. */
   readonly k: number;
@@ -50,9 +63,14 @@ export interface GaussianMixtureOptions {
   readonly maxIter?: number;
   /** Stop when the mean log-likelihood changes by less than `tol` (default 1e-3; 0 runs `maxIter`). */
   readonly tol?: number;
-  /** `'kmeans'` (default: responsibilities from a k-means++ clustering, as scikit-learn) or explicit parameters. */
-  readonly init?: 'kmeans' | GaussianMixtureInit;
-  /** Seed of the k-means initialisation. */
+  /**
+   * How the first parameters are found, as scikit-learn's `init_params`: `'kmeans'` (default: hard
+   * responsibilities of a k-means clustering), `'k-means++'` (the k-means++ seeding rows, one per
+   * component), `'random'` (uniform random responsibilities), `'random_from_data'` (k random
+   * rows); or explicit parameters, or explicit responsibilities.
+   */
+  readonly init?: GaussianMixtureInitMethod | GaussianMixtureInit | GaussianMixtureResponsibilities;
+  /** Seed of the random initialisation (default: a different one on each call). */
   readonly seed?: number;
   /** Added to the covariance diagonals (default 1e-6) so they stay positive definite. */
   readonly regCovar?: number;
@@ -140,26 +158,31 @@ export async function gaussianMixture(x: Tensor, options: GaussianMixtureOptions
   const tol = checkNonNegative(options.tol ?? 1e-3, 'gaussianMixture(options.tol)');
   const regCovar = checkNonNegative(options.regCovar ?? 1e-6, 'gaussianMixture(options.regCovar)');
   await checkFinite(x, 'gaussianMixture(x)');
-  const withOnes = tidy(() => concat([ones([N, 1], { dtype: x.dtype, backend: x.backend }), x], 1));
 
-  let components: Components;
+  // Either explicit parameters, or responsibilities that the first M-step turns into parameters.
+  let components: Components | undefined;
+  let start: Responsibilities | undefined;
   const init = options.init ?? 'kmeans';
-  if (init === 'kmeans') {
-    // scikit-learn's default: hard responsibilities from one k-means run.
-    const clusters = await kmeans(x, { k: K, seed: options.seed ?? freshSeed() });
-    const hard = tidy(() => {
-      const labels = clusters.labels.cast(x.dtype).reshape([N, 1]);
-      const ids = arange(0, K, 1, { dtype: x.dtype, backend: x.backend }).reshape([K, 1]);
-      return maximise(x, withOnes, Vi(labels).eq(Vj(ids)), model, regCovar);
-    });
-    for (const t of [clusters.labels, clusters.centroids, hard.covariances, hard.weights]) t.dispose();
-    components = hard.components;
-  } else if (typeof init === 'object' && init !== null) {
+  if (typeof init === 'object' && init !== null && 'means' in init)
     components = await explicitInit(x, init, type, model, K);
-  } else
+  else if (typeof init === 'object' && init !== null && 'responsibilities' in init)
+    start = { kind: 'matrix', matrix: await explicitResponsibilities(x, init.responsibilities, K) };
+  else if (typeof init === 'string' && (INIT_METHODS as readonly string[]).includes(init))
+    start = await initialResponsibilities(x, init, K, options.seed ?? freshSeed());
+  else
     throw new ValueError(
-      `gaussianMixture(options.init) must be 'kmeans' or { weights, means, precisions }, got ${String(init)}`,
+      `gaussianMixture(options.init) must be one of ${INIT_METHODS.map((m) => `'${m}'`).join(', ')}, { weights, means, precisions } or { responsibilities }, got ${typeof init === 'object' && init !== null ? `an object with keys ${Object.keys(init).join(', ')}` : String(init)}`,
     );
+  const withOnes = tidy(() => concat([ones([N, 1], { dtype: x.dtype, backend: x.backend }), x], 1));
+  if (start) {
+    const r = start;
+    // As scikit-learn: the first parameters are an M-step from the initial responsibilities.
+    const first = tidy(() => maximise(x, withOnes, responsibilityMatrix(r, K), model, regCovar));
+    disposeResponsibilities(r);
+    first.covariances.dispose();
+    first.weights.dispose();
+    components = first.components;
+  }
 
   // maxIter >= 1, so the loop sets these (the parameters after the last M-step).
   let covariances: Tensor | undefined;
@@ -167,7 +190,7 @@ export async function gaussianMixture(x: Tensor, options: GaussianMixtureOptions
   const history: number[] = [];
   let converged = false;
   for (let it = 0; it < maxIter && !converged; it++) {
-    const current = components;
+    const current = components!;
     const { meanLogLikelihood, next } = tidy(() => {
       const joint = logJoint(x, current);
       const logNorm = joint.logsumexp('j');
@@ -187,7 +210,7 @@ export async function gaussianMixture(x: Tensor, options: GaussianMixtureOptions
   }
 
   withOnes.dispose();
-  const final = components;
+  const final = components!;
   const check = (q: Tensor, what: string): void => {
     checkPoints(q, what);
     checkSameSpace(x, 'the training data', q, what);
@@ -206,11 +229,7 @@ export async function gaussianMixture(x: Tensor, options: GaussianMixtureOptions
     },
     predictProba(q) {
       check(q, 'predictProba(x)');
-      return tidy(() => {
-        const ids = arange(0, K, 1, { dtype: q.dtype, backend: q.backend });
-        const eye = ids.reshape([K, 1]).eq(ids.reshape([1, K]));
-        return logJoint(q, final).sumsoftmaxweight('j', Vj(eye));
-      });
+      return tidy(() => logJoint(q, final).sumsoftmaxweight('j', Vj(unitVectors(K, q))));
     },
     scoreSamples(q) {
       check(q, 'scoreSamples(x)');
@@ -226,6 +245,35 @@ function disposeAll(c: Components, ...more: (Tensor | undefined)[]): void {
   for (const t of [c.logWeights, c.means, c.precision, c.logDet, ...more]) t?.dispose();
 }
 
+/**
+ * Checks an explicit initial tensor `init.<what>`: its shape (`context` says where the shape comes
+ * from), its dtype, finite entries.
+ */
+async function checkInitTensor(
+  t: unknown,
+  shape: number[],
+  what: string,
+  x: Tensor,
+  context: string,
+): Promise<Tensor> {
+  const name = `gaussianMixture(options.init.${what})`;
+  if (typeof t !== 'object' || t === null || !('shape' in t))
+    throw new ValueError(`${name} must be a Tensor of shape [${shape}]`);
+  const tt = t as Tensor;
+  if (tt.shape.length !== shape.length || tt.shape.some((s, d) => s !== shape[d]))
+    throw new ShapeError(`${name} must have shape [${shape}] (${context}), got [${tt.shape}]`);
+  if (tt.dtype !== x.dtype)
+    throw new DTypeError(`${name} is ${tt.dtype} but x is ${x.dtype}; cast it with t.cast('${x.dtype}')`);
+  // checkFinite reads rows: view any shape as [first dim, rest].
+  const rows = tt.reshape([tt.shape[0]!, -1]);
+  try {
+    await checkFinite(rows, name);
+  } finally {
+    rows.dispose();
+  }
+  return tt;
+}
+
 /** Components from explicit initial parameters, validated against the data. */
 async function explicitInit(
   x: Tensor,
@@ -235,29 +283,25 @@ async function explicitInit(
   K: number,
 ): Promise<Components> {
   const D = x.shape[1]!;
-  const expect = (t: unknown, shape: number[], what: string): Tensor => {
-    const name = `gaussianMixture(options.init.${what})`;
-    if (typeof t !== 'object' || t === null || !('shape' in t))
-      throw new ValueError(`${name} must be a Tensor of shape [${shape}]`);
-    const tt = t as Tensor;
-    if (tt.shape.length !== shape.length || tt.shape.some((s, d) => s !== shape[d]))
-      throw new ShapeError(
-        `${name} must have shape [${shape}] (k = ${K}, D = ${D}, covariance '${type}'), got [${tt.shape}]`,
-      );
-    if (tt.dtype !== x.dtype)
-      throw new DTypeError(`${name} is ${tt.dtype} but x is ${x.dtype}; cast it with t.cast('${x.dtype}')`);
-    return tt;
-  };
-  const weights = expect(init.weights, [K], 'weights');
-  const means = expect(init.means, [K, D], 'means');
-  const precisions = expect(init.precisions, model.shape(K, D), 'precisions');
-  for (const [t, what] of [
-    [weights, 'weights'],
-    [means, 'means'],
-    [precisions, 'precisions'],
-  ] as const)
-    await checkFinite(t.reshape([t.shape[0]!, -1]), `gaussianMixture(options.init.${what})`);
+  const context = `k = ${K}, D = ${D}, covariance '${type}'`;
+  const weights = await checkInitTensor(init.weights, [K], 'weights', x, context);
+  const means = await checkInitTensor(init.means, [K, D], 'means', x, context);
+  const precisions = await checkInitTensor(init.precisions, model.shape(K, D), 'precisions', x, context);
   const precision = model.fromPrecisions(precisions);
   // Copies (means.add(0)): the model owns and disposes its parameters, never the caller's tensors.
   return tidy(() => ({ logWeights: weights.reshape([K, 1]).log(), means: means.add(0), ...precision }));
+}
+
+/** Explicit responsibilities `[N, k]`, validated (finite, non-negative); a copy the fit owns. */
+async function explicitResponsibilities(x: Tensor, r: unknown, K: number): Promise<Tensor> {
+  const N = x.shape[0]!;
+  const t = await checkInitTensor(r, [N, K], 'responsibilities', x, `N = ${N} points, k = ${K}`);
+  const lowest = tidy(() => t.min());
+  const value = await lowest.item();
+  lowest.dispose();
+  if (value < 0)
+    throw new ValueError(
+      `gaussianMixture(options.init.responsibilities) has a negative entry (${value}); responsibilities are weights >= 0`,
+    );
+  return t.add(0);
 }

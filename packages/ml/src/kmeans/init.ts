@@ -1,6 +1,6 @@
 /**
- * Initial centroids: k-means++ (greedy, as scikit-learn), uniformly random distinct points, or
- * given ones. Everything runs on the device: weighted sampling uses the exponential race (the
+ * Initial centroids as row indices of the data: k-means++ (greedy, as scikit-learn) or uniformly
+ * random distinct rows. Everything runs on the device: weighted sampling uses the exponential race (the
  * smallest `E_i / w_i` with `E_i ~ Exp(1)` is index i with probability `w_i / sum w`), which is an
  * argmin reduction instead of a cumulative sum and a host-side search.
  */
@@ -28,36 +28,44 @@ function sampleRows(n: number, k: number, seed: number, like: Tensor, weights?: 
  * uniform random point; each next one is the best of `2 + floor(ln k)` candidates drawn with
  * probability proportional to the current distance to the nearest centroid, "best" meaning the
  * one that lowers the total distance most. scikit-learn draws the candidates with replacement; here
- * they are distinct, which only removes wasted duplicate trials.
+ * they are distinct, which only removes wasted duplicate trials. Returns the chosen row indices
+ * `[k]` (int32), in the order chosen (Gaussian mixtures start from the rows themselves).
  */
-export function kmeansPlusPlus(x: Tensor, k: number, seed: number, geometry: KMeansGeometry): Tensor {
+export function kmeansPlusPlusRows(x: Tensor, k: number, seed: number, geometry: KMeansGeometry): Tensor {
   const n = x.shape[0]!;
   const trials = Math.min(n, 2 + Math.floor(Math.log(k)));
   const distanceTo = (c: Tensor): LazyTensor => geometry.distance(Vi(x), Vj(c));
-  const first = tidy(() => x.gather(sampleRows(n, 1, derivedSeed(seed, 0), x)));
-  const chosen: Tensor[] = [first];
-  let closest = tidy(() => distanceTo(first).sum('j'));
+  const first = tidy(() => sampleRows(n, 1, derivedSeed(seed, 0), x));
+  const rows: Tensor[] = [first];
+  let closest = tidy(() => distanceTo(x.gather(first)).sum('j'));
   for (let c = 1; c < k; c++) {
-    const [centroid, nextClosest] = tidy(() => {
+    const [best, nextClosest] = tidy(() => {
       const candidates = sampleRows(n, trials, derivedSeed(seed, c), x, closest);
-      const candidatePoints = x.gather(candidates);
       // Decrease of the total distance if candidate j joined: sum_i max(closest_i - d_ij, 0).
-      const gain = Vi(closest).sub(distanceTo(candidatePoints)).relu().sum('i');
+      const gain = Vi(closest)
+        .sub(distanceTo(x.gather(candidates)))
+        .relu()
+        .sum('i');
       const best = candidates.gather(Vj(gain).argmax('j').reshape([1]));
-      const centroid = x.gather(best);
-      return [centroid, closest.minimum(distanceTo(centroid).sum('j'))];
+      return [best, closest.minimum(distanceTo(x.gather(best)).sum('j'))];
     });
     closest.dispose();
     closest = nextClosest;
-    chosen.push(centroid);
+    rows.push(best);
   }
   closest.dispose();
-  const centroids = concat(chosen, 0);
-  for (const t of chosen) t.dispose();
-  return centroids;
+  // concat has no int32 form: the indices travel as float64 (exact for any row count).
+  const indices = tidy(() =>
+    concat(
+      rows.map((r) => r.cast('float64')),
+      0,
+    ).cast('int32'),
+  );
+  for (const t of rows) t.dispose();
+  return indices;
 }
 
-/** k distinct points of x chosen uniformly at random. */
-export function randomRows(x: Tensor, k: number, seed: number): Tensor {
-  return tidy(() => x.gather(sampleRows(x.shape[0]!, k, derivedSeed(seed, 0), x)));
+/** k distinct row indices `[k]` (int32) of an `n`-row tensor, uniformly at random. */
+export function randomRows(n: number, k: number, seed: number, like: Tensor): Tensor {
+  return tidy(() => sampleRows(n, k, derivedSeed(seed, 0), like));
 }

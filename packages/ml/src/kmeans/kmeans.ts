@@ -15,7 +15,7 @@ import {
   checkSameSpace,
 } from '../validate.js';
 import { type KMeansMetric, kmeansGeometry } from './geometry.js';
-import { kmeansPlusPlus, randomRows } from './init.js';
+import { kmeansPlusPlusRows, randomRows } from './init.js';
 import { relocateEmptyClusters } from './relocate.js';
 
 export interface KMeansOptions {
@@ -82,9 +82,9 @@ export async function kmeans(x: Tensor, options: KMeansOptions): Promise<KMeansR
   let centroids = tidy(() => {
     const start =
       init === 'k-means++'
-        ? kmeansPlusPlus(points, K, seed, geometry)
+        ? points.gather(kmeansPlusPlusRows(points, K, seed, geometry))
         : init === 'random'
-          ? randomRows(points, K, seed)
+          ? points.gather(randomRows(N, K, seed, points))
           : init;
     // Cosine: given centroids are projected on the sphere like the points.
     return geometry.centroids(start, unitCounts);

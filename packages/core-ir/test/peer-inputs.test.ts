@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lowbias32, normal, uniform, word } from '../src/inputs/generator.js';
+import { lowbias32, normal, uniform, word } from '../src/peer-inputs/index.js';
 
 // Check values from shared/reference/peers.md, "The input generator used".
 describe('counter-based input generator', () => {

@@ -1,7 +1,7 @@
 /**
  * The counter-based input generator of the project's peer measurements
  * (`shared/reference/peers.md`, "The input generator used"). Every value depends only on (seed,
- * index), so the Python peers and this app draw bit-identical inputs, and a size-N array is the
+ * index), so the Python peers and our benchmarks and tests draw bit-identical inputs, and a size-N array is the
  * first N rows of a larger one: the numbers we compare are computed on the same points.
  */
 
