@@ -3,6 +3,7 @@
  * that names the option and the fix, before any kernel runs.
  */
 import { type LazyTensor, UnsupportedError, ValueError } from '@symtensor/lazytensor';
+import type { MultiscaleReport } from './multiscale/solve-multiscale.js';
 
 /** A ground cost C(x_i, y_j) built from `Vi(x)` and `Vj(y)`: a scalar LazyTensor. */
 export type CostFunction = (xi: LazyTensor, yj: LazyTensor) => LazyTensor;
@@ -26,8 +27,21 @@ export interface SamplesLossOptions {
   debias?: boolean;
   /** Return the dual potentials [F, G] instead of the loss value. */
   potentials?: boolean;
-  /** 'online' (LazyTensor reductions, linear memory) or 'auto' (= online). 'tensorized' is an alias. */
+  /**
+   * 'online' (LazyTensor reductions over all pairs, linear memory; 'tensorized' is an alias),
+   * 'multiscale' (Sinkhorn in D <= 3: voxel clusters, coarse-to-fine, block-sparse kernel
+   * truncation), or 'auto' (= 'online'). Default 'auto'.
+   */
   backend?: 'online' | 'auto' | 'tensorized' | 'multiscale';
+  /**
+   * Multiscale: kernel truncation width in units of eps; blocks whose kernel weights are all below
+   * exp(-truncate) at the jump are skipped. Default 5; Infinity keeps every block.
+   */
+  truncate?: number;
+  /** Multiscale: side of the voxels. Default diameter / (sqrt(D) 2000^(1/D)), about 2000 cells. */
+  clusterScale?: number;
+  /** Multiscale: called once per evaluation with the clusters, the jump and the kept blocks. */
+  onMultiscale?: (report: MultiscaleReport) => void;
   /**
    * Early stopping (not in GeomLoss): after the eps-scaling schedule, keep iterating at eps = blur^p
    * until the largest change of a potential is <= tol (one scalar read per iteration).
@@ -52,6 +66,10 @@ export interface ResolvedOptions {
   tol: number | undefined;
   maxIter: number;
   cost: CostFunction | undefined;
+  backend: 'online' | 'multiscale';
+  truncate: number;
+  clusterScale: number | undefined;
+  onMultiscale: ((report: MultiscaleReport) => void) | undefined;
 }
 
 const LOSSES: readonly LossName[] = ['sinkhorn', 'hausdorff', 'energy', 'gaussian', 'laplacian'];
@@ -68,11 +86,43 @@ const KNOWN = new Set([
   'tol',
   'maxIter',
   'cost',
+  'truncate',
+  'clusterScale',
+  'onMultiscale',
 ]);
 
+function isPositive(value: unknown): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}
+
 function positive(value: number | undefined, name: string): void {
-  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0))
+  if (value !== undefined && !isPositive(value))
     throw new ValueError(`samplesLoss({ ${name} }): must be a finite number > 0, got ${String(value)}`);
+}
+
+/** The multiscale options are refused outside that backend, and that backend's limits up front. */
+function checkMultiscaleOptions(options: SamplesLossOptions, loss: LossName, backend: string): void {
+  const multiscale = backend === 'multiscale';
+  for (const key of ['truncate', 'clusterScale', 'onMultiscale'] as const)
+    if (!multiscale && options[key] !== undefined)
+      throw new ValueError(
+        `samplesLoss({ ${key} }): only used by backend 'multiscale' (the '${backend}' backend reduces over every pair); remove it or set backend: 'multiscale'`,
+      );
+  if (multiscale && loss !== 'sinkhorn')
+    throw new UnsupportedError(
+      `samplesLoss({ backend: 'multiscale' }): implemented for loss 'sinkhorn' only, not '${loss}'; use backend 'online'`,
+    );
+  if (multiscale && options.cost !== undefined)
+    throw new UnsupportedError(
+      "samplesLoss({ backend: 'multiscale', cost }): kernel truncation bounds the built-in costs over each block of clusters and cannot bound a custom cost; use backend 'online', or drop `cost` and pick p",
+    );
+  if (options.truncate !== undefined && !(options.truncate === Infinity || isPositive(options.truncate)))
+    throw new ValueError(
+      `samplesLoss({ truncate }): must be a number > 0 (Infinity keeps every block), got ${String(options.truncate)}`,
+    );
+  positive(options.clusterScale, 'clusterScale');
+  if (options.onMultiscale !== undefined && typeof options.onMultiscale !== 'function')
+    throw new ValueError('samplesLoss({ onMultiscale }): must be a function (report) => void');
 }
 
 export function resolveOptions(options: SamplesLossOptions = {}): ResolvedOptions {
@@ -90,14 +140,12 @@ export function resolveOptions(options: SamplesLossOptions = {}): ResolvedOption
       `samplesLoss({ p }): only p = 1 and p = 2 are built in, got ${String(p)}; pass a custom \`cost\` for other exponents`,
     );
   const backend = options.backend ?? 'auto';
-  if (backend === 'multiscale')
-    throw new UnsupportedError(
-      "samplesLoss({ backend: 'multiscale' }): not implemented yet (voxel clustering and block-sparse kernel truncation are still to be written); use backend 'online', which has linear memory",
-    );
-  if (backend !== 'online' && backend !== 'auto' && backend !== 'tensorized')
+  if (backend !== 'online' && backend !== 'auto' && backend !== 'tensorized' && backend !== 'multiscale')
     throw new ValueError(
       `samplesLoss({ backend }): '${String(backend)}' is not one of 'online', 'auto', 'tensorized', 'multiscale'`,
     );
+  const multiscale = backend === 'multiscale';
+  checkMultiscaleOptions(options, loss, backend);
   positive(options.blur, 'blur');
   positive(options.reach, 'reach');
   positive(options.diameter, 'diameter');
@@ -134,5 +182,9 @@ export function resolveOptions(options: SamplesLossOptions = {}): ResolvedOption
     tol: options.tol,
     maxIter,
     cost: options.cost,
+    backend: multiscale ? 'multiscale' : 'online',
+    truncate: options.truncate ?? 5,
+    clusterScale: options.clusterScale,
+    onMultiscale: options.onMultiscale,
   };
 }

@@ -1,15 +1,16 @@
 /**
  * The soft C-transform in the log domain (GeomLoss's `softmin`):
  *   softmin(eps, C, h)_i = -eps * log sum_j exp(h_j - C_ij / eps),
- * one LogSumExp reduction over j, so C is never stored (linear memory).
+ * one LogSumExp reduction over j, so C is never stored (linear memory). With `ranges`, the sum runs
+ * over the kept blocks only (kernel truncation of the multiscale backend).
  */
-import { type LazyTensor, type Tensor, Vj, where } from '@symtensor/lazytensor';
+import { type LazyTensor, type Ranges, type Tensor, Vj, where } from '@symtensor/lazytensor';
 
 /** `h` is `[..., M, 1]` (log-weights plus potential / eps); the result is `[..., N, 1]`. */
-export function softmin(eps: number, C: LazyTensor, h: Tensor): Tensor {
+export function softmin(eps: number, C: LazyTensor, h: Tensor, ranges?: Ranges): Tensor {
   return Vj(h)
     .sub(C.mul(1 / eps))
-    .logsumexp('j')
+    .logsumexp('j', ranges ? { ranges } : {})
     .mul(-eps);
 }
 

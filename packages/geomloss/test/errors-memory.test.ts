@@ -7,8 +7,8 @@ import { f64, uniform } from './helpers.js';
 describe('errors', () => {
   const x = f64(uniform(61, 8), [4, 2]);
   it('refuses bad options with the option name', () => {
-    expect(() => samplesLoss({ backend: 'multiscale' })).toThrow(UnsupportedError);
-    expect(() => samplesLoss({ backend: 'multiscale' })).toThrow(/not implemented yet/);
+    expect(() => samplesLoss({ backend: 'gpu' as 'online' })).toThrow(/\{ backend \}/);
+    expect(() => samplesLoss({ backend: 'multiscale', loss: 'hausdorff' })).toThrow(UnsupportedError);
     expect(() => samplesLoss({ p: 3 as 2 })).toThrow(/\{ p \}/);
     expect(() => samplesLoss({ blur: -1 })).toThrow(/\{ blur \}/);
     expect(() => samplesLoss({ scaling: 1 })).toThrow(/\{ scaling \}/);

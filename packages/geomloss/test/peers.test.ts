@@ -3,17 +3,17 @@
  * shared/reference/peers.md section c), and POT 0.8.2's converged entropic plans (fixtures).
  */
 import { readFileSync } from 'node:fs';
+import { uniform } from '@symtensor/core-ir/peer-inputs';
 import { grad, tensor } from '@symtensor/lazytensor';
 import { describe, expect, it } from 'vitest';
 import { samplesLoss, transportPlan } from '../src/index.js';
 import { expectClose, f64, read } from './helpers.js';
-import { peerUniform } from './peer-inputs.js';
 
 describe('GeomLoss, N = 1000, p = 2, blur 0.05, scaling 0.5 (float32)', () => {
   it('value, N * grad[0], sum and norm of the gradient', async () => {
     const N = 1000;
-    const x = tensor(Float32Array.from(peerUniform(301, N * 3)), [N, 3], { requiresGrad: true });
-    const y = tensor(Float32Array.from(peerUniform(302, N * 3)), [N, 3]);
+    const x = tensor(uniform(301, N, 3), [N, 3], { requiresGrad: true });
+    const y = tensor(uniform(302, N, 3), [N, 3]);
     const S = await samplesLoss({ blur: 0.05, scaling: 0.5 })(x, y);
     const g = await read(grad(S, [x])[0]!);
     // GeomLoss: S = 0.002357583 (tensorized) / 0.002357584 (online, and float64).
