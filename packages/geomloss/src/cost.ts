@@ -7,10 +7,12 @@ import type { CostFunction } from './options.js';
 
 /**
  * Below this squared distance the Euclidean norm is evaluated as d2 / sqrt(TINY): the value is off by
- * less than 1e-15 and its gradient at coincident points is 0 instead of 0 * inf = NaN (the diagonal of
- * C(x, x) is exactly zero, and GeomLoss's KeOps path returns NaN there).
+ * less than 1e-12 and its gradient at coincident points is 0 instead of 0 * inf = NaN (the diagonal of
+ * C(x, x) is exactly zero, and GeomLoss's KeOps path returns NaN there). The backward pass of rsqrt
+ * forms TINY^-1.5 (times a zero cotangent there): 1e36 stays finite in float32, where a smaller TINY
+ * such as 1e-30 overflows to inf and turns every float32 gradient into NaN.
  */
-const TINY = 1e-30;
+const TINY = 1e-24;
 
 /** |a - b| with a finite gradient at a = b. */
 export function safeNorm(ai: LazyTensor, bj: LazyTensor): LazyTensor {

@@ -3,7 +3,7 @@
  * that the envelope theorem holds. The unbalanced cases catch GeomLoss's rho + eps/2 backward: the
  * same gradient rescaled to rho + eps/2 is shown to fail the tolerance.
  */
-import { grad } from '@symtensor/lazytensor';
+import { grad, tensor } from '@symtensor/lazytensor';
 import { describe, expect, it } from 'vitest';
 import { type SamplesLossOptions, samplesLoss } from '../src/index.js';
 import { expectClose, f64, finiteDiff, read, uniform, value, weights } from './helpers.js';
@@ -73,5 +73,29 @@ describe('unbalanced sinkhorn gradients (reach 0.3 and blur 0.3: rho = eps = 0.0
 describe('hausdorff gradients (plain autograd)', () => {
   it('d/da, d/dx, d/db, d/dy match finite differences', async () => {
     await check({ loss: 'hausdorff', tol: undefined, scaling: undefined }, ['a', 'x', 'b', 'y']);
+  });
+});
+
+describe('p = 1 gradients in float32 (the self-cost diagonal is exactly zero)', () => {
+  // The backward of the safe norm at coincident points multiplies a zero cotangent by a large
+  // constant; if that constant overflows float32, every gradient entry turns into NaN.
+  it.each([
+    ['energy', { loss: 'energy' }],
+    ['sinkhorn p=1', { loss: 'sinkhorn', p: 1, blur: 0.1, scaling: 0.7 }],
+  ] as const)('%s: finite and equal to the float64 gradient', async (_, options) => {
+    const [n, m] = [60, 70];
+    const x64 = uniform(21, n * 3);
+    const y64 = uniform(22, m * 3, 0.2, 1.2);
+    const gradient = async (dtype: 'float32' | 'float64') => {
+      const x = tensor(x64, [n, 3], { dtype, requiresGrad: true });
+      const y = tensor(y64, [m, 3], { dtype });
+      const S = await samplesLoss(options)(x, y);
+      return read(grad(S, [x])[0]!);
+    };
+    const want = await gradient('float64');
+    const got = await gradient('float32');
+    expect(got.every(Number.isFinite)).toBe(true);
+    const scale = Math.max(...want.map(Math.abs));
+    expectClose(got, want, { atol: 1e-4 * scale, rtol: 0 }, `${options.loss} float32 grad`);
   });
 });
