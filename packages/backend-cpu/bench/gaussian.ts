@@ -6,22 +6,14 @@
  *
  *   pnpm --filter @symtensor/backend-cpu bench [-- --large]
  */
-import { exp, minus, mul, Reduction, reductionSpec, sqDist, variable } from '@symtensor/core-ir';
 import { cpu } from '../src/index.js';
+import { gaussianProduct } from './gaussian-spec.js';
 
 const large = process.argv.includes('--large');
 const sizes = large ? [1e3, 1e4, 1e5] : [1e3, 1e4];
 const s = 0.5;
 
-const spec = reductionSpec({
-  formula: mul(
-    exp(mul(minus(variable(3, 1, 'p')), sqDist(variable(0, 3, 'i'), variable(1, 3, 'j')))),
-    variable(2, 1, 'j'),
-  ),
-  reduction: Reduction.Sum,
-  axis: 'j',
-  dtype: 'float32',
-});
+const spec = gaussianProduct;
 
 function data(n: number) {
   const rand = () => Math.random();

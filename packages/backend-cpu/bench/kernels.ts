@@ -7,9 +7,11 @@
  *   pairs/s do not depend on N at these sizes, and 1e10 pairs would take over a minute).
  * - LogSumExp softmin and kNN (ArgKMin, K = 10) at D = 3 and D = 50, N = M = 2e4 (JavaScript on
  *   2e3 and 1e3 rows).
- * Inputs are those of reference/peers.md (uniform hashes; sigma = 0.1). Reports the median of
- * `--reps` timed runs (after a warm-up run) in million pairs/s, the load average before each
- * kernel, and the float32 error of both engines against the float64 interpreter on the first rows.
+ * Inputs are those of reference/peers.md (uniform hashes; sigma = 0.1). Prints a table: per
+ * kernel, the median of `--reps` timed runs (after a warm-up run) in million pairs per second of
+ * wall time, and per CPU-second (all threads; what a loaded machine disturbs least), C's speed over
+ * WebAssembly's both ways, the load average before the kernel, and the float32 error of both
+ * engines against the float64 interpreter on the first rows.
  *
  *   pnpm --filter @symtensor/backend-cpu bench:kernels [-- --reps 3] [-- --quick] [-- --only Gaussian]
  */
@@ -18,7 +20,6 @@ import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  exp,
   type FormulaSpec,
   minus,
   mul,
@@ -29,6 +30,7 @@ import {
   variable,
 } from '@symtensor/core-ir';
 import { cpu } from '../src/index.js';
+import { gaussianProduct } from './gaussian-spec.js';
 
 const argv = process.argv.slice(2);
 const reps = Number(argv[argv.indexOf('--reps') + 1] ?? 3) || 3;
@@ -75,7 +77,6 @@ function buildC(): string | undefined {
   }
 }
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const load = () => loadavg()[0]!.toFixed(2);
 
 interface Bench {
@@ -94,15 +95,7 @@ function benches(): Bench[] {
   const big = quick ? 2e4 : 1e5;
   out.push({
     name: 'Gaussian product D=3',
-    spec: reductionSpec({
-      formula: mul(
-        exp(mul(minus(variable(3, 1, 'p')), sqDist(variable(0, 3, 'i'), variable(1, 3, 'j')))),
-        variable(2, 1, 'j'),
-      ),
-      reduction: Reduction.Sum,
-      axis: 'j',
-      dtype: 'float32',
-    }),
+    spec: gaussianProduct,
     args: [uniform(101, big * 3), uniform(102, big * 3), uniform(103, big), Float32Array.of(50)],
     n: big,
     m: big,
@@ -147,27 +140,62 @@ function benches(): Bench[] {
   return out;
 }
 
-/** Median seconds of `reps` runs of the spec on `rows` rows, and the outputs of the last run. */
+interface Timing {
+  /** Median wall seconds of the timed runs. */
+  s: number;
+  min: number;
+  max: number;
+  /** CPU seconds of the run with the median wall time (all threads of the process). */
+  cpu: number;
+}
+
+/** Median of the runs by wall time, with that run's CPU time. */
+function timing(runs: { s: number; cpu: number }[]): Timing {
+  const sorted = [...runs].sort((a, b) => a.s - b.s);
+  const mid = sorted[Math.floor(sorted.length / 2)]!;
+  return { s: mid.s, cpu: mid.cpu, min: sorted[0]!.s, max: sorted[sorted.length - 1]!.s };
+}
+
+/** `reps` runs of the spec on `rows` rows (after a warm-up run), and the outputs of the last run. */
 async function timeEngine(engine: 'wasm' | 'js', b: Bench, rows: number) {
   const backend = cpu({ engine, threads: THREADS });
   const args = b.args.map((a, k) => backend.upload(k === 0 ? a.subarray(0, rows * (a.length / b.n)) : a));
   const once = async () => {
     const t = performance.now();
+    const c = process.cpuUsage();
     const outs = backend.run(b.spec, { args, nx: rows, ny: b.m });
     const host = await backend.download(outs[0]!);
-    return { s: (performance.now() - t) / 1000, host };
+    const used = process.cpuUsage(c);
+    return { s: (performance.now() - t) / 1000, cpu: (used.user + used.system) / 1e6, host };
   };
   await once();
-  const times: number[] = [];
+  const runs: { s: number; cpu: number }[] = [];
   let host: ArrayLike<number> = [];
   for (let r = 0; r < reps; r++) {
     const run = await once();
-    times.push(run.s);
+    runs.push(run);
     host = run.host;
   }
   const engineUsed = backend.kernelEngine(b.spec).engine;
   await backend.dispose();
-  return { s: median(times), min: Math.min(...times), max: Math.max(...times), host, engineUsed };
+  return { ...timing(runs), host, engineUsed };
+}
+
+/** `reps` runs of a C baseline (after a warm-up run). */
+function timeC(dir: string, b: Bench): Timing {
+  const [prog, ...params] = b.c;
+  const runs: { s: number; cpu: number }[] = [];
+  for (let r = 0; r <= reps; r++) {
+    const [wall, cpuSeconds] = execFileSync(join(dir, prog!), params, {
+      env: { ...process.env, OMP_NUM_THREADS: String(THREADS) },
+    })
+      .toString()
+      .trim()
+      .split(' ')
+      .map(Number);
+    if (r > 0) runs.push({ s: wall!, cpu: cpuSeconds! });
+  }
+  return timing(runs);
 }
 
 /** Largest error against float64 on the first rows (row-scaled as the conformance suite), or index mismatches. */
@@ -194,42 +222,66 @@ function accuracy(b: Bench, got: ArrayLike<number>, rows: number): string {
 
 const cDir = buildC();
 console.log(
-  `node ${process.version}, ${THREADS} threads, ${reps} timed runs each (median [min-max]), float32`,
+  `node ${process.version}, ${THREADS} threads, ${reps} timed runs each (median [slowest-fastest]), float32, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
 );
-const rows: string[] = [];
+/** Million pairs per second. */
+const rate = (pairs: number, s: number) => pairs / s / 1e6;
+const f0 = (v: number) => v.toFixed(0);
+const rows: string[][] = [];
 for (const b of benches().filter((x) => x.name.includes(only))) {
   const l0 = load();
   const pairs = b.n * b.m;
   const wasm = await timeEngine('wasm', b, b.n);
   const js = await timeEngine('js', b, b.nJs);
-  let c: { s: number; min: number; max: number } | undefined;
-  if (cDir) {
-    const times: number[] = [];
-    for (let r = 0; r <= reps; r++) {
-      const [prog, ...params] = b.c;
-      const line = execFileSync(join(cDir, prog!), params, {
-        env: { ...process.env, OMP_NUM_THREADS: String(THREADS) },
-      })
-        .toString()
-        .trim();
-      if (r > 0) times.push(Number(line.split(' ')[0]));
-    }
-    c = { s: median(times), min: Math.min(...times), max: Math.max(...times) };
-  }
+  const c = cDir ? timeC(cDir, b) : undefined;
+  const jsPairs = b.nJs * b.m;
   const acc = Math.min(64, b.nJs);
-  const rate = (p: number, s: number) => (p / s / 1e6).toFixed(0);
-  const wasmRate = pairs / wasm.s;
-  const jsRate = (b.nJs * b.m) / js.s;
-  const line = [
-    b.name.padEnd(24),
-    `load ${l0}`,
-    `wasm(${wasm.engineUsed}) ${rate(pairs, wasm.s)} [${rate(pairs, wasm.max)}-${rate(pairs, wasm.min)}] M pairs/s`,
-    `js ${rate(b.nJs * b.m, js.s)} [${rate(b.nJs * b.m, js.max)}-${rate(b.nJs * b.m, js.min)}]`,
-    c ? `C ${rate(pairs, c.s)} [${rate(pairs, c.max)}-${rate(pairs, c.min)}]` : 'C -',
-    `wasm/js ${(wasmRate / jsRate).toFixed(1)}x`,
-    c ? `C/wasm ${(pairs / c.s / wasmRate).toFixed(2)}x` : '',
-    `| accuracy first ${acc} rows: wasm ${accuracy(b, wasm.host, acc)}, js ${accuracy(b, js.host, acc)}`,
-  ].join('  ');
-  console.log(line);
-  rows.push(line);
+  const wasmRate = rate(pairs, wasm.s);
+  const cRate = c ? rate(pairs, c.s) : Number.NaN;
+  // Per CPU-second: the work each engine gets done per second of CPU it was given, which other
+  // processes on a loaded machine disturb much less than the wall time (a check, not the target).
+  const wasmCpu = rate(pairs, wasm.cpu);
+  const cCpu = c ? rate(pairs, c.cpu) : Number.NaN;
+  rows.push([
+    b.name,
+    l0,
+    `${f0(wasmRate)} [${f0(rate(pairs, wasm.max))}-${f0(rate(pairs, wasm.min))}]${wasm.engineUsed === 'wasm' ? '' : ' (ran as js!)'}`,
+    c ? `${f0(cRate)} [${f0(rate(pairs, c.max))}-${f0(rate(pairs, c.min))}]` : '-',
+    c ? `${(cRate / wasmRate).toFixed(2)}x` : '-',
+    `${f0(wasmCpu)}`,
+    c ? f0(cCpu) : '-',
+    c ? `${(cCpu / wasmCpu).toFixed(2)}x` : '-',
+    `${f0(rate(jsPairs, js.s))} [${f0(rate(jsPairs, js.max))}-${f0(rate(jsPairs, js.min))}]`,
+    `${(wasmRate / rate(jsPairs, js.s)).toFixed(1)}x`,
+    `wasm ${accuracy(b, wasm.host, acc)}, js ${accuracy(b, js.host, acc)}`,
+  ]);
+  console.log(`${b.name}: done (load ${l0})`);
 }
+const head = [
+  'kernel',
+  'load',
+  'wasm M pairs/s',
+  'C M pairs/s',
+  'C/wasm',
+  'wasm /cpu-s',
+  'C /cpu-s',
+  'C/wasm cpu',
+  'js M pairs/s',
+  'wasm/js',
+  `accuracy vs float64 (first ${quick ? 'rows' : '64 rows'})`,
+];
+const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+const line = (cells: string[]) => `| ${cells.map((c, k) => c.padEnd(widths[k]!)).join(' | ')} |`;
+console.log(
+  [
+    '',
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    'wasm, C, js: million pairs per second of wall time (median [slowest-fastest]), 2 threads;',
+    '/cpu-s: million pairs per CPU-second (all threads), the same runs; C/wasm: how many times faster C is.',
+  ].join('\n'),
+);

@@ -163,7 +163,13 @@ export class CpuBackend implements Backend {
     const outs = kernel.lowered.outputs.map((o, n) =>
       this.alloc(o.type === 'i' ? 'int32' : spec.dtype, plan.outputLengths[n]!),
     );
-    const inOffs = new Float64Array(plan.batchSize * ins.length);
+    // Int32 offsets when every index fits: V8 then compiles the kernels' index arithmetic to
+    // integer instructions (float64 offsets cost a conversion per load: 42 against 36 million
+    // pairs/s for the Gaussian product's JavaScript kernel).
+    const small = ins.every((i) => i.data.length < 2 ** 31);
+    const inOffs = small
+      ? new Int32Array(plan.batchSize * ins.length)
+      : new Float64Array(plan.batchSize * ins.length);
     for (let b = 0; b < plan.batchSize; b++)
       kernel.lowered.inputs.forEach((v, n) => {
         const rowsOf = v.cat === 'p' ? 1 : v.cat === 'i' ? plan.rows : plan.reduced;

@@ -62,7 +62,12 @@ export class KernelCache {
     let fallback: string | undefined;
     if (this.options.engine === 'wasm') {
       try {
-        const wasm = generateWasm(lowered, dtype, accumulator);
+        const wasm = generateWasm(
+          lowered,
+          dtype,
+          accumulator,
+          spec.kind === 'reduction' ? { reduction: spec.reduction } : {},
+        );
         source = printWasmGlue(lowered, wasm, dtype, tile, jsSource);
         engine = 'wasm';
       } catch (e) {

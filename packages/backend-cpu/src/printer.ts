@@ -15,8 +15,18 @@
  * The pair and the tile init are printed with state copies swapped (core-ir always folds into
  * copy 0), which is the renaming `merge` expects.
  */
-import type { Expr, FloatDType, Idx, LoweredKernel, ScalarType, Stmt } from '@symtensor/core-ir';
+import {
+  Alu,
+  type Expr,
+  type FloatDType,
+  type Idx,
+  type LoweredKernel,
+  type ScalarType,
+  type Stmt,
+} from '@symtensor/core-ir';
 import { ALU_HELPERS, printAlu } from './js-alu.js';
+
+const COMPARISONS: ReadonlySet<Alu> = new Set([Alu.Lt, Alu.Le, Alu.Eq, Alu.Ne]);
 
 export interface PrintOptions {
   /** Data dtype of the kernel. */
@@ -29,15 +39,16 @@ export interface PrintOptions {
 
 /**
  * Fields of the task object the kernel reads. Buffers are typed arrays over shared memory in Node;
- * the offset table (float64, so offsets past 2^31 elements stay exact) holds, per batch entry b and program input n, the element offset of that
- * entry's data (`inOffs[b * nInputs + n]`, broadcasting already applied).
+ * the offset table holds, per batch entry b and program input n, the element offset of that
+ * entry's data (`inOffs[b * nInputs + n]`, broadcasting already applied): int32 when every input
+ * has fewer than 2^31 elements, float64 (exact past 2^31) otherwise.
  */
 export interface KernelTask {
   readonly ins: readonly ArrayLike<number>[];
   readonly outs: readonly ArrayLike<number>[];
   readonly rows: number;
   readonly reduced: number;
-  readonly inOffs: Float64Array;
+  readonly inOffs: Int32Array | Float64Array;
   /** Ranges as per-row spans: row -> segment (-1: none), segment -> span list, spans as [start, end) pairs. */
   readonly rowSeg: Int32Array | null;
   readonly segSpan: Int32Array | null;
@@ -67,6 +78,18 @@ class Printer {
    * itself, since the output stores might alias them.
    */
   private hoisted: Map<string, string> | undefined;
+  /**
+   * Float32 kernels compute a formula's intermediate values in float64 (JavaScript numbers) and
+   * round to float32 where a value becomes part of the reduction: state writes, casts to the
+   * accumulator, outputs, and lets and vars that comparisons read (`compared`), so that a
+   * comparison with a stored float32 value (a running minimum, the K-th best) sees the value
+   * the state would hold, and ties break by index exactly as in float32. A `Math.fround` per
+   * intermediate value cost a quarter of the Gaussian kernel's speed (bench/gaussian.ts); the
+   * float64 intermediates are closer to the float64 reference, never further.
+   */
+  private readonly compared = new Set<number>();
+  /** Lets and vars of float32 type printed so far whose values are float32-exact (see `isExact`). */
+  private readonly exactIds = new Set<number>();
 
   constructor(
     private readonly k: LoweredKernel,
@@ -76,6 +99,8 @@ class Printer {
     let constState = true;
     const visitExpr = (e: Expr): void => {
       if (e.t === 'st' && e.idx.terms.length > 0) constState = false;
+      if (e.t === 'alu' && COMPARISONS.has(e.op))
+        for (const a of e.args) if (a.t === 'ref') this.compared.add(a.id);
       if (e.t === 'alu') e.args.forEach(visitExpr);
       if (e.t === 'cast') visitExpr(e.e);
     };
@@ -189,10 +214,50 @@ class Printer {
     return (ty === 'acc' ? this.opts.accumulator : this.opts.dtype) === 'float32';
   }
 
-  /** `e` rounded to its storage type; loads and constants are already representable. */
+  /** `e` rounded to its storage type (no `Math.fround` where it is exact already). */
   private rounded(e: Expr, ty: ScalarType): string {
     const s = this.expr(e);
-    return this.rounds(ty) && (e.t === 'alu' || e.t === 'cast') ? `fr(${s})` : s;
+    return this.isExact(e, ty) ? s : `fr(${s})`;
+  }
+
+  /**
+   * Whether the printed value of `e` is exact in type `ty`: always where `ty` does not round;
+   * for float32, loads (typed arrays of the data, state or array type), constants (printed
+   * rounded), small integers, casts to a rounding type (printed with their own rounding) and
+   * float32 lets and vars stored exact.
+   */
+  private isExact(e: Expr, ty: ScalarType): boolean {
+    if (!this.rounds(ty)) return true;
+    switch (e.t) {
+      case 'in':
+      case 'num':
+        return true;
+      case 'int':
+        return Math.abs(e.v) <= 2 ** 24;
+      case 'st':
+        return this.rounds(this.k.state[e.slot]!.ty);
+      case 'arr':
+        return this.rounds(this.arrays.get(e.arr)!.ty);
+      case 'ref':
+        return this.exactIds.has(e.id);
+      case 'cast':
+        return this.rounds(e.to);
+      default:
+        return false;
+    }
+  }
+
+  /** A let's value: rounded if comparisons read it (see `compared`). */
+  private letValue(id: number, e: Expr, ty: ScalarType): string {
+    const round = this.compared.has(id);
+    this.markExact(id, ty, round || this.isExact(e, ty));
+    return round ? this.rounded(e, ty) : this.expr(e);
+  }
+
+  /** Records whether a let or var holds a float32-exact value (ints and float64 values never count). */
+  private markExact(id: number, ty: ScalarType, exact: boolean): void {
+    if (exact && this.rounds(ty)) this.exactIds.add(id);
+    else this.exactIds.delete(id);
   }
 
   /** Statements in their own braces, so that lets printed twice (init) do not collide. */
@@ -208,14 +273,20 @@ class Printer {
     for (const s of stmts) {
       switch (s.t) {
         case 'let':
-          out.push(`${pad}const v${s.id} = ${this.rounded(s.e, s.ty)};`);
+          out.push(`${pad}const v${s.id} = ${this.letValue(s.id, s.e, s.ty)};`);
           break;
-        case 'var':
-          out.push(`${pad}let v${s.id} = ${this.rounded(s.e, s.ty)};`);
+        case 'var': {
+          // A var stays exact only if every assignment rounds: those that comparisons read.
+          const round = this.compared.has(s.id);
+          out.push(`${pad}let v${s.id} = ${round ? this.rounded(s.e, s.ty) : this.expr(s.e)};`);
+          this.markExact(s.id, s.ty, round);
           break;
-        case 'set':
-          out.push(`${pad}v${s.id} = ${this.rounded(s.e, this.varTypes.get(s.id) ?? 'f')};`);
+        }
+        case 'set': {
+          const ty = this.varTypes.get(s.id) ?? 'f';
+          out.push(`${pad}v${s.id} = ${this.compared.has(s.id) ? this.rounded(s.e, ty) : this.expr(s.e)};`);
           break;
+        }
         case 'array':
           // Hoisted to the kernel's prologue: allocating in the row or pair loop would be costly.
           break;
@@ -296,10 +367,7 @@ class Printer {
       case 'cast': {
         const inner = this.expr(e.e);
         if (e.to === 'i') return `Math.trunc(${inner})`;
-        // A local already stored at float32 precision needs no second rounding.
-        const from = e.e.t === 'ref' ? this.varTypes.get(e.e.id) : undefined;
-        const exact = from !== undefined && from !== 'i' && this.rounds(from);
-        return this.rounds(e.to) && !exact ? `fr(${inner})` : inner;
+        return this.isExact(e.e, e.to) ? inner : `fr(${inner})`;
       }
     }
   }

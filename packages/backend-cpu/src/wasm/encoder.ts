@@ -98,9 +98,11 @@ export const Simd = {
   anyTrue: 0x53,
   f32x4Floor: 0x68,
   f32x4Trunc: 0x69,
+  f32x4Nearest: 0x6a,
   f64x2Floor: 0x75,
   f64x2Trunc: 0x7a,
   i32x4ShrS: 0xac,
+  i32x4ShrU: 0xad,
   i32x4Shl: 0xab,
   i32x4Add: 0xae,
   i32x4Sub: 0xb1,
@@ -125,6 +127,7 @@ export const Simd = {
   f64x2Div: 0xf3,
   f64x2Min: 0xf4,
   f64x2Max: 0xf5,
+  f64x2Pmax: 0xf7,
   i32x4TruncSatF32x4S: 0xf8,
   f32x4ConvertI32x4S: 0xfa,
 } as const;
@@ -132,18 +135,69 @@ export const Simd = {
 /** Block type: no result. */
 export const VOID = 0x40;
 
-/** One function body under construction: a byte stream plus its local declarations. */
+/**
+ * One function body under construction: a byte stream, its local declarations, and the 16-byte
+ * cells at the bottom of linear memory that hold its constants and scratch values.
+ *
+ * Constants are loaded from their cells into locals once, in the prologue. TurboFan rebuilds a
+ * `v128.const` (or a local holding one) at every use inside a loop, three instructions per
+ * constant (an immediate move, a move to an xmm register, a shuffle), which made up a third of
+ * the Gaussian kernel's inner loop; a value loaded from memory is never rebuilt: the register
+ * allocator keeps it in a register or reloads it from the stack, one instruction. (Loading the
+ * constants inside the loop instead lets TurboFan merge the loads of one address, schedule them
+ * early and spill them, which measured slower.)
+ */
 export class FuncBuilder {
   readonly code: number[] = [];
   private readonly locals: ValType[] = [];
-  private readonly constants = new Map<string, number>();
+  /** Cell contents by cell index: the bytes of a constant, or undefined for a scratch cell. */
+  private readonly cells: (Uint8Array | undefined)[] = [];
+  /** Local holding each constant, by its bytes, and the cell it is loaded from. */
+  private readonly constants = new Map<string, { local: number; at: number }>();
 
-  constructor(private readonly nParams: number) {}
+  /**
+   * @param cellBase byte address of the first cell (0: the bottom of memory; another value lets
+   *   several modules share one memory, each with its own cells).
+   */
+  constructor(
+    private readonly nParams: number,
+    readonly cellBase = 0,
+  ) {}
 
   /** A fresh local of the type; returns its index. */
   local(type: ValType): number {
     this.locals.push(type);
     return this.nParams + this.locals.length - 1;
+  }
+
+  /** A fresh 16-byte scratch cell in linear memory; returns its byte address. */
+  cell(): number {
+    return this.cellBase + 16 * (this.cells.push(undefined) - 1);
+  }
+
+  /** The end of the cells (a byte address): callers' data goes after it. */
+  get cellEnd(): number {
+    return this.cellBase + 16 * this.cells.length;
+  }
+
+  /** Initial memory image of the cells, from `cellBase` (constants filled in, scratch cells zero). */
+  cellImage(): Uint8Array {
+    const image = new Uint8Array(16 * this.cells.length);
+    this.cells.forEach((c, k) => {
+      if (c) image.set(c, 16 * k);
+    });
+    return image;
+  }
+
+  /** Pushes the v128 stored in the cell at byte address `at`. */
+  loadCell(at: number): this {
+    return this.i32(0).simdMem(Simd.load, 4, at);
+  }
+
+  /** Stores the v128 on the stack into the cell at `at` (through `tmp`, a v128 local). */
+  storeCell(at: number, tmp: number): this {
+    this.set(tmp).i32(0).get(tmp);
+    return this.simdMem(Simd.store, 4, at);
   }
 
   op(...bytes: number[]): this {
@@ -195,18 +249,20 @@ export class FuncBuilder {
     return this;
   }
 
-  /**
-   * A v128 constant from 16 bytes, read from a local set once in the prologue: V8 would otherwise
-   * rebuild each constant at every use inside the hot loop (several instructions each).
-   */
+  /** A v128 constant from 16 bytes (see the class comment). */
   v128(bytes: Uint8Array): this {
     const key = bytes.join(',');
-    let local = this.constants.get(key);
-    if (local === undefined) {
-      local = this.local('v128');
-      this.constants.set(key, local);
+    let c = this.constants.get(key);
+    if (c === undefined) {
+      c = { local: this.local('v128'), at: this.cellBase + 16 * (this.cells.push(bytes.slice()) - 1) };
+      this.constants.set(key, c);
     }
-    return this.get(local);
+    return this.get(c.local);
+  }
+
+  /** `memory.copy` (bulk memory): (destination, source, byte count) on the stack. */
+  memoryCopy(): this {
+    return this.op(0xfc, 0x0a, 0x00, 0x00);
   }
 
   /** `br` / `br_if` to the enclosing block `depth` levels out. */
@@ -236,10 +292,12 @@ export class FuncBuilder {
       uleb(body, n);
       body.push(VALTYPE[t]);
     }
-    for (const [key, local] of this.constants) {
-      body.push(0xfd);
-      uleb(body, Simd.const);
-      body.push(...key.split(',').map(Number), Op.localSet);
+    for (const { local, at } of this.constants.values()) {
+      body.push(Op.i32Const, 0, 0xfd);
+      uleb(body, Simd.load);
+      uleb(body, 4);
+      uleb(body, at);
+      body.push(Op.localSet);
       uleb(body, local);
     }
     body.push(...this.code, Op.end);
@@ -255,9 +313,18 @@ export interface ModuleParts {
   /** Parameter types of the one exported function `k` (no results). */
   readonly params: readonly ValType[];
   readonly body: FuncBuilder;
+  /**
+   * Import a shared memory `env.mem` of these limits (in 64 KiB pages) instead of defining and
+   * exporting one: several instances, in several threads, then work in the same memory
+   * (`bench/memory.ts` measures that layout against private memories).
+   */
+  readonly sharedMemory?: { readonly minPages: number; readonly maxPages: number };
 }
 
-/** A module: the imports, function `k`, and an exported growable memory `mem` of one page. */
+/**
+ * A module: the imports, function `k`, and an exported growable memory `mem` (or the imported
+ * shared one) whose cells start as the body's cell image (a data segment).
+ */
 export function encodeModule(parts: ModuleParts): Uint8Array<ArrayBuffer> {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const section = (id: number, content: number[]) => {
@@ -269,6 +336,7 @@ export function encodeModule(parts: ModuleParts): Uint8Array<ArrayBuffer> {
     uleb(b, s.length);
     for (let k = 0; k < s.length; k++) b.push(s.charCodeAt(k));
   };
+  const { body, sharedMemory } = parts;
   // Types: 0 = (f64) -> f64, 1 = the kernel's signature.
   const types: number[] = [];
   uleb(types, 2);
@@ -279,22 +347,45 @@ export function encodeModule(parts: ModuleParts): Uint8Array<ArrayBuffer> {
   types.push(0);
   section(1, types);
   const imports: number[] = [];
-  uleb(imports, parts.imports.length);
+  uleb(imports, parts.imports.length + (sharedMemory ? 1 : 0));
   for (const name of parts.imports) {
     str(imports, 'env');
     str(imports, name);
     imports.push(0x00, 0);
   }
+  if (sharedMemory) {
+    str(imports, 'env');
+    str(imports, 'mem');
+    // Memory type: limits flag 3 (shared, with a maximum), minimum, maximum.
+    imports.push(0x02, 0x03);
+    uleb(imports, sharedMemory.minPages);
+    uleb(imports, sharedMemory.maxPages);
+  }
   section(2, imports);
   section(3, [1, 1]);
-  section(5, [1, 0x00, 1]);
-  const exports: number[] = [2];
+  if (!sharedMemory) {
+    const memory: number[] = [1, 0x00];
+    uleb(memory, Math.max(1, Math.ceil(body.cellEnd / 65536)));
+    section(5, memory);
+  }
+  const exports: number[] = [sharedMemory ? 1 : 2];
   str(exports, 'k');
   exports.push(0x00);
   uleb(exports, parts.imports.length);
-  str(exports, 'mem');
-  exports.push(0x02, 0);
+  if (!sharedMemory) {
+    str(exports, 'mem');
+    exports.push(0x02, 0);
+  }
   section(7, exports);
-  section(10, [1, ...parts.body.encode()]);
+  section(10, [1, ...body.encode()]);
+  const image = body.cellImage();
+  if (image.length > 0) {
+    const data: number[] = [1, 0x00, Op.i32Const];
+    sleb(data, body.cellBase);
+    data.push(Op.end);
+    uleb(data, image.length);
+    for (const b of image) data.push(b);
+    section(11, data);
+  }
   return Uint8Array.from(out);
 }

@@ -42,9 +42,9 @@ export function printWasmGlue(
     `  if (t.rowSeg !== null || t.inOffs.length !== ${k.inputs.length}) return js(t);`,
     '  const g0 = t.g0, n = t.g1 - g0, red = t.reduced;',
     '  if (n <= 0) return;',
-    `  const groups = Math.ceil(n / ${L * wasm.groupsPerStep}) * ${wasm.groupsPerStep}, padded = groups * ${L};`,
+    `  const groups = Math.ceil(n / ${L}), padded = groups * ${L};`,
     // Byte offsets of every array, 16-byte aligned.
-    '  let at = 0;',
+    `  let at = ${wasm.reserved};`,
     '  const al = (b) => { const p = at; at += (b + 15) & ~15; return p; };',
   ];
   k.inputs.forEach((v, n) => {
@@ -54,6 +54,9 @@ export function printWasmGlue(
   k.outputs.forEach((o, n) => {
     lines.push(`  const q${n} = al(padded * ${o.dim} * ${bytes});`);
   });
+  // Selections run as one tile (see `WasmKernel.accumulates`).
+  const tiling = wasm.accumulates ? tile : 0x7fffffff;
+  lines.push(`  const scratch = al(${wasm.scratch ? `16 * Math.min(red, ${tiling})` : '0'});`);
   lines.push(
     '  const have = mem.buffer.byteLength;',
     '  if (at > have) mem.grow(Math.ceil((at - have) / 65536));',
@@ -77,10 +80,8 @@ export function printWasmGlue(
       lines.push(`  M.set(${src}.subarray(${off}, ${off} + ${len}), p${n} / ${bytes});`);
     }
   });
-  // Selections run as one tile (see `WasmKernel.accumulates`).
-  const tiling = wasm.accumulates ? tile : 0x7fffffff;
   lines.push(
-    `  k(groups, red, ${tiling}${k.inputs.map((_, n) => `, p${n}`).join('')}${k.outputs.map((_, n) => `, q${n}`).join('')});`,
+    `  k(groups, red, ${tiling}, scratch${k.inputs.map((_, n) => `, p${n}`).join('')}${k.outputs.map((_, n) => `, q${n}`).join('')});`,
   );
   k.outputs.forEach((o, n) => {
     const view = o.type === 'i' ? 'MI' : 'M';

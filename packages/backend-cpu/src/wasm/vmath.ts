@@ -44,48 +44,68 @@ function horner(f: FuncBuilder, z: number, coeffs: readonly number[]): void {
 }
 
 /**
- * exp: x clamped to [-104, 89] (beyond, the result is 0 or inf anyway; `pmin` / `pmax` with x
- * first keep a NaN, at one instruction each where `min` / `max` take several), n = nearest(x / ln 2)
- * by the 1.5 * 2^23 rounding trick (whose bits also hold n as an integer, sparing a float->int
- * conversion), r = x - n ln 2 in two parts (Cody-Waite), exp(r) by a degree-7 polynomial, then
- * 2^n applied as two factors 2^(n/2) so that subnormal results round once and n = 128 still
- * overflows to inf correctly.
+ * exp, as a short dependency chain (the Gaussian and LogSumExp kernels are bound by its latency
+ * more than by its instruction count):
+ * - x clamped to [-104, 89] (beyond, the result is 0 or inf anyway; `pmin` / `pmax` with x first
+ *   keep a NaN, at one instruction each where `min` / `max` take several);
+ * - n = nearest(x log2 e) (`f32x4.nearest`, one instruction), r = x - n ln 2 in two parts
+ *   (Cody-Waite: n C1 is exact, C1 having 9 significant bits);
+ * - exp(r) = 1 + r + r^2 q(r), q of degree 4 fitted for the least relative error on
+ *   [-ln2/2, ln2/2] (`bench/fit-exp.py`), evaluated by Estrin's scheme (two multiplications deep
+ *   where Horner takes four multiply-add steps); r^2 q + r is formed before adding 1, so the
+ *   result rounds once at the end;
+ * - times 2^floor(n/2), then times 2^ceil(n/2): both factors are normal for every clamped x, so
+ *   subnormal results round once, n = 128 still overflows to inf, and a NaN stays NaN. The
+ *   factors' bits come from n + 1.5 * 2^23 + 254, whose low mantissa bits hold n + 254.
+ * Measured over the whole float32 range in `test/wasm-math.test.ts` (README table).
  */
 export function expF32(f: FuncBuilder): void {
   const x = f.local('v128');
-  const t = f.local('v128');
   const n = f.local('v128');
+  const nb = f.local('v128');
+  const half = f.local('v128');
   const r = f.local('v128');
-  const ni = f.local('v128');
-  const n1 = f.local('v128');
+  const r2 = f.local('v128');
   f32x4(f, -104).simd(Simd.f32x4Pmax);
   f32x4(f, 89).simd(Simd.f32x4Pmin).tee(x);
-  f32x4(f, Math.LOG2E).simd(Simd.f32x4Mul);
-  f32x4(f, 12582912).simd(Simd.f32x4Add).tee(t);
-  f32x4(f, 12582912).simd(Simd.f32x4Sub).set(n);
-  // r = (x - n * C1) - n * C2 with C1 exact in 9 bits, so n * C1 is exact.
+  f32x4(f, Math.LOG2E).simd(Simd.f32x4Mul).simd(Simd.f32x4Nearest).set(n);
+  // r = (x - n C1) - n C2
   f.get(x).get(n);
   f32x4(f, 0.693359375).simd(Simd.f32x4Mul).simd(Simd.f32x4Sub);
   f.get(n);
-  f32x4(f, -2.1219444e-4).simd(Simd.f32x4Mul).simd(Simd.f32x4Sub).set(r);
-  f.get(t);
-  i32x4(f, 0x4b400000).simd(Simd.i32x4Sub).tee(ni);
-  f.i32(1).simd(Simd.i32x4ShrS).set(n1);
-  // p(r) = 1 + r + r^2 (c0 + c1 r + ... + c5 r^5)
-  horner(
-    f,
-    r,
-    [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1],
-  );
-  f.get(r).get(r).simd(Simd.f32x4Mul).simd(Simd.f32x4Mul);
-  f.get(r).simd(Simd.f32x4Add);
+  f32x4(f, -2.1219444e-4).simd(Simd.f32x4Mul).simd(Simd.f32x4Sub).tee(r);
+  f.get(r).simd(Simd.f32x4Mul).set(r2);
+  // q = (c2 + c3 r) + r^2 ((c4 + c5 r) + c6 r^2)
+  const [c2, c3, c4, c5, c6] = EXP_Q;
+  const linear = (a: number, b: number) => {
+    f.get(r);
+    f32x4(f, b).simd(Simd.f32x4Mul);
+    f32x4(f, a).simd(Simd.f32x4Add);
+  };
+  linear(c2, c3);
+  linear(c4, c5);
+  f.get(r2);
+  f32x4(f, c6).simd(Simd.f32x4Mul).simd(Simd.f32x4Add);
+  f.get(r2).simd(Simd.f32x4Mul).simd(Simd.f32x4Add);
+  // (r^2 q + r) + 1
+  f.get(r2).simd(Simd.f32x4Mul).get(r).simd(Simd.f32x4Add);
   f32x4(f, 1).simd(Simd.f32x4Add);
-  // * 2^n1 * 2^(n - n1), each built from its exponent bits.
-  f.get(n1).i32(23).simd(Simd.i32x4Shl);
-  i32x4(f, 0x3f800000).simd(Simd.i32x4Add).simd(Simd.f32x4Mul);
-  f.get(ni).get(n1).simd(Simd.i32x4Sub).i32(23).simd(Simd.i32x4Shl);
-  i32x4(f, 0x3f800000).simd(Simd.i32x4Add).simd(Simd.f32x4Mul);
+  // nb = bits of n + 12582912 + 254 = 0x4b400000 + n + 254; half = nb >> 1 = 0x25a00000 +
+  // floor(n/2) + 127, and nb - half = 0x25a00000 + ceil(n/2) + 127. 0x25a00000 has its low 9
+  // bits clear, so shifting either left by 23 leaves a biased exponent: 2^floor(n/2), 2^ceil(n/2).
+  f.get(n);
+  f32x4(f, 12582912 + 254)
+    .simd(Simd.f32x4Add)
+    .tee(nb);
+  f.i32(1).simd(Simd.i32x4ShrU).tee(half);
+  f.i32(23).simd(Simd.i32x4Shl).simd(Simd.f32x4Mul);
+  f.get(nb).get(half).simd(Simd.i32x4Sub).i32(23).simd(Simd.i32x4Shl).simd(Simd.f32x4Mul);
 }
+
+/** exp's q(r) coefficients c2..c6 (see `expF32`), float32 values printed by `bench/fit-exp.py`. */
+const EXP_Q = [
+  0.4999999403953552, 0.1666652113199234, 0.04166838899254799, 0.008368710055947304, 0.0013814611593261361,
+];
 
 /**
  * log: x = m 2^e with m in [sqrt(1/2), sqrt(2)) (subnormals scaled by 2^23 first), log(m) by
