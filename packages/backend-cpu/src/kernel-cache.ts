@@ -26,7 +26,7 @@ export interface CompiledKernel {
   readonly lowered: LoweredKernel;
   /** Rough cost of one pair (reductions) or one row (maps), in statements, to size work. */
   readonly cost: number;
-  /** What the kernel runs as; a WebAssembly kernel still runs ranges and batches as JavaScript. */
+  /** What the kernel runs as; a WebAssembly kernel still runs batched runs as JavaScript. */
   readonly engine: Engine;
   /** Why a kernel stays on JavaScript although WebAssembly was asked for. */
   readonly fallback?: string;
