@@ -29,6 +29,7 @@ import {
   sqDist,
   variable,
 } from '@symtensor/core-ir';
+import { uniform } from '@symtensor/core-ir/peer-inputs';
 import { cpu } from '../src/index.js';
 import { gaussianProduct } from './gaussian-spec.js';
 
@@ -38,22 +39,6 @@ const quick = argv.includes('--quick');
 /** `--only <text>`: run only the kernels whose name contains it. */
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1]! : '';
 const THREADS = 2;
-
-/** reference/peers.md's input generator. */
-function lowbias32(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x7feb352d);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
-function uniform(seed: number, n: number): Float32Array {
-  const key = lowbias32((seed + 0x9e3779b9) >>> 0);
-  const a = new Float32Array(n);
-  for (let k = 0; k < n; k++) a[k] = (lowbias32((lowbias32(k) + key) >>> 0) >>> 8) * 2 ** -24;
-  return a;
-}
 
 /** Builds the C baselines; undefined when gcc is missing or fails. */
 function buildC(): string | undefined {
@@ -96,7 +81,7 @@ function benches(): Bench[] {
   out.push({
     name: 'Gaussian product D=3',
     spec: gaussianProduct,
-    args: [uniform(101, big * 3), uniform(102, big * 3), uniform(103, big), Float32Array.of(50)],
+    args: [uniform(101, big, 3), uniform(102, big, 3), uniform(103, big, 1), Float32Array.of(50)],
     n: big,
     m: big,
     nJs: big / 10,
@@ -106,7 +91,7 @@ function benches(): Bench[] {
   for (const d of [3, 50]) {
     const X = variable(0, d, 'i');
     const Y = variable(1, d, 'j');
-    const xy = [uniform(201, n * d), uniform(202, n * d)];
+    const xy = [uniform(201, n, d), uniform(202, n, d)];
     out.push({
       name: `LSE softmin D=${d}`,
       spec: reductionSpec({

@@ -4,16 +4,7 @@
  * float64 and rounded once).
  */
 import { ValueError } from '@symtensor/core-ir';
-
-/** lowbias32 (Wellons): a fast 32-bit integer hash with good avalanche. */
-function hash32(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x7feb352d);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
+import { lowbias32 as hash32 } from '@symtensor/core-ir/peer-inputs';
 
 /** Two independent 32-bit words for counter k of the stream `seed`. */
 function words(seed: number, k: number): [number, number] {
