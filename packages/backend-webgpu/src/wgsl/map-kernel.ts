@@ -11,10 +11,10 @@ import {
   outputWrite,
   rowInput,
 } from './access.js';
-import { type Binding, bindingDecls, type KernelSource } from './bindings.js';
-import { enableDirectives, type FloatType } from './floats.js';
+import type { Binding, KernelSource } from './bindings.js';
+import type { FloatType } from './floats.js';
 import { INDENT, ProgramPrinter } from './program.js';
-import { uniformStruct } from './uniforms.js';
+import { programModule } from './program-module.js';
 
 function mapBindings(kernel: LoweredKernel, float: FloatType): Binding[] {
   return [...commonBindings(kernel, float), ...outputBindings(kernel, float)];
@@ -41,16 +41,6 @@ export function mapKernel(kernel: LoweredKernel, workgroupSize: number, float: F
     ...p.stmts(kernel.row, I1),
   ];
   const bindings = mapBindings(kernel, float);
-  const wgsl = [
-    ...enableDirectives(float),
-    uniformStruct(kernel.inputs.length, kernel.outputs.length),
-    bindingDecls(bindings),
-    p.helperSource(),
-    `@compute @workgroup_size(${workgroupSize})`,
-    'fn main(@builtin(global_invocation_id) gid: vec3<u32>) {',
-    ...body,
-    '}',
-    '',
-  ].join('\n');
-  return { wgsl, bindings, workgroupSize };
+  const builtins = '@builtin(global_invocation_id) gid: vec3<u32>';
+  return programModule({ kernel, float, bindings, printer: p, workgroupSize, builtins, body });
 }

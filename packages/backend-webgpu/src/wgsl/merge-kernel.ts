@@ -7,10 +7,10 @@
  */
 import type { LoweredKernel } from '@symtensor/core-ir';
 import { outputBindings, outputOffsets, outputWrite } from './access.js';
-import { type Binding, bindingDecls, type KernelSource } from './bindings.js';
-import { enableDirectives, type FloatType } from './floats.js';
+import type { Binding, KernelSource } from './bindings.js';
+import type { FloatType } from './floats.js';
 import { INDENT, ProgramPrinter } from './program.js';
-import { uniformStruct } from './uniforms.js';
+import { programModule } from './program-module.js';
 
 /** Bindings of the merge kernel: the uniform block, the outputs (when finalizing) and the stored states. */
 function mergeBindings(kernel: LoweredKernel, end: 'finalize' | 'store', float: FloatType): Binding[] {
@@ -60,16 +60,6 @@ export function mergeKernel(
       : p.stateTransfer('store', 0, 'part', at('0u'), I1)),
   ];
   const bindings = mergeBindings(kernel, end, float);
-  const wgsl = [
-    ...enableDirectives(float),
-    uniformStruct(kernel.inputs.length, kernel.outputs.length),
-    bindingDecls(bindings),
-    p.helperSource(),
-    `@compute @workgroup_size(${workgroupSize})`,
-    'fn main(@builtin(global_invocation_id) gid: vec3<u32>) {',
-    ...body,
-    '}',
-    '',
-  ].join('\n');
-  return { wgsl, bindings, workgroupSize };
+  const builtins = '@builtin(global_invocation_id) gid: vec3<u32>';
+  return programModule({ kernel, float, bindings, printer: p, workgroupSize, builtins, body });
 }

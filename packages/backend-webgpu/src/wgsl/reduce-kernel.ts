@@ -26,10 +26,10 @@ import {
   outputWrite,
   rowInput,
 } from './access.js';
-import { type Binding, bindingDecls, type KernelSource } from './bindings.js';
-import { enableDirectives, type FloatType } from './floats.js';
+import type { Binding, KernelSource } from './bindings.js';
+import type { FloatType } from './floats.js';
 import { INDENT, ProgramPrinter } from './program.js';
-import { uniformStruct } from './uniforms.js';
+import { programModule } from './program-module.js';
 
 export interface ReduceConfig {
   /** Invocations (rows) per workgroup. */
@@ -163,17 +163,14 @@ export function reduceKernel(kernel: LoweredKernel, cfg: ReduceConfig): KernelSo
   const tiles = cfg.tiled
     ? jInputs.map(({ n, dim }) => `var<workgroup> tile${n}: array<${cfg.float}, ${cfg.chunk * dim}>;`)
     : [];
-  const wgsl = [
-    ...enableDirectives(cfg.float),
-    uniformStruct(kernel.inputs.length, kernel.outputs.length),
-    bindingDecls(bindings),
-    ...tiles,
-    p.helperSource(),
-    `@compute @workgroup_size(${WG})`,
-    'fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {',
-    ...body,
-    '}',
-    '',
-  ].join('\n');
-  return { wgsl, bindings, workgroupSize: WG };
+  return programModule({
+    kernel,
+    float: cfg.float,
+    bindings,
+    printer: p,
+    workgroupSize: WG,
+    builtins: '@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32',
+    body,
+    workgroupVars: tiles,
+  });
 }
