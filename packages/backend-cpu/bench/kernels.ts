@@ -7,6 +7,9 @@
  *   pairs/s do not depend on N at these sizes, and 1e10 pairs would take over a minute).
  * - LogSumExp softmin and kNN (ArgKMin, K = 10) at D = 3 and D = 50, N = M = 2e4 (JavaScript on
  *   2e3 and 1e3 rows).
+ * - The Gaussian product with a weight of 100 components (`K @ V`, many right-hand sides: an
+ *   output wider than core-ir's unroll limit), N = M = 1e4 (JavaScript on 100 rows); no C
+ *   baseline.
  * Inputs are those of reference/peers.md (uniform hashes; sigma = 0.1). Prints a table: per
  * kernel, the median of `--reps` timed runs (after a warm-up run) in million pairs per second of
  * wall time, and per CPU-second (all threads; what a loaded machine disturbs least), C's speed over
@@ -20,6 +23,7 @@ import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  exp,
   type FormulaSpec,
   minus,
   mul,
@@ -71,7 +75,8 @@ interface Bench {
   n: number;
   m: number;
   nJs: number;
-  c: string[];
+  /** The C baseline's program and arguments, if it has one. */
+  c?: string[];
 }
 
 const G = variable(2, 1, 'p');
@@ -122,6 +127,25 @@ function benches(): Bench[] {
       c: ['knn', String(n), String(n), String(d)],
     });
   }
+  // K @ V with V of 100 columns: the wide state and weight live in memory cells (`src/wasm/fuse.ts`).
+  const wide = quick ? 5e3 : 1e4;
+  const V = 100;
+  out.push({
+    name: `Gaussian K @ V, V of dim ${V}`,
+    spec: reductionSpec({
+      formula: mul(
+        exp(mul(minus(variable(3, 1, 'p')), sqDist(variable(0, 3, 'i'), variable(1, 3, 'j')))),
+        variable(2, V, 'j'),
+      ),
+      reduction: Reduction.Sum,
+      axis: 'j',
+      dtype: 'float32',
+    }),
+    args: [uniform(101, wide, 3), uniform(102, wide, 3), uniform(103, wide, V), Float32Array.of(50)],
+    n: wide,
+    m: wide,
+    nJs: wide / 100,
+  });
   return out;
 }
 
@@ -167,7 +191,8 @@ async function timeEngine(engine: 'wasm' | 'js', b: Bench, rows: number) {
 }
 
 /** `reps` runs of a C baseline (after a warm-up run). */
-function timeC(dir: string, b: Bench): Timing {
+function timeC(dir: string, b: Bench): Timing | undefined {
+  if (b.c === undefined) return undefined;
   const [prog, ...params] = b.c;
   const runs: { s: number; cpu: number }[] = [];
   for (let r = 0; r <= reps; r++) {

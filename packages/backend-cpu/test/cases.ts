@@ -58,7 +58,7 @@ function gaussArgs(dtype: D, rand: () => number, nx: number, ny: number) {
  * Four clusters of rows: rows 90-120 in none, rows 20-60 in two (their ranges add up), and
  * adjacent reduced ranges within a cluster (overlap inside one cluster is refused by planRun).
  */
-function ranges(rows: number, reduced: number) {
+export function ranges(rows: number, reduced: number) {
   return {
     rows: Int32Array.from([0, 40, 40, 90, 120, rows, 20, 60]),
     slices: Int32Array.from([2, 3, 5, 6]),

@@ -22,11 +22,22 @@
  * tile in two passes: the values and their maximum M, then sum exp(value - M); so no value
  * exceeds the running maximum and the rescaling branch is never entered.
  *
- * Memory layout (built by `glue.ts`): the code's constants and cells first (`reserved` bytes),
- * then i-variables interleaved per group, `[group][component][lane]`, so one `v128.load` reads a
- * component of L rows; j-variables and parameters as stored, read with `load32_splat` /
- * `load64_splat`; outputs interleaved like i-variables; `scratch` holds a tile of values of one
- * row group for the two-pass fold (16 bytes per reduced index).
+ * Wide values (dims above core-ir's unroll limit) lower to counted loops over local arrays and
+ * loop-indexed state (a Sum of many components, a wide weight of the LogSumExp family, KMin with
+ * K x D large). The loops stay wasm loops (see `loop`), and what they index lives in memory cells,
+ * one v128 per element, addressed from the loop counter: each local array, and each state slot
+ * that a loop indexes (both copies). Before that, `fuseLoops` merges a loop that fills an array
+ * with the loop that consumes it, so that e.g. a Sum's fold reads the weight and updates its
+ * state in one pass without storing the products. Where the pair ends with such a loop that
+ * touches state element k only (a Sum, a wide Min), the J_UNROLL indices of a pass share one
+ * loop, each state element loaded and stored once for the four (`interleave`).
+ *
+ * Memory layout (built by `glue.ts`): the code's cells first (`reserved` bytes: the wide state and
+ * arrays, then constants and other cells), then i-variables interleaved per group,
+ * `[group][component][lane]`, so one `v128.load` reads a component of L rows; j-variables and
+ * parameters as stored, read with `load32_splat` / `load64_splat`; outputs interleaved like
+ * i-variables; `scratch` holds a tile of values of one row group for the two-pass fold (16 bytes
+ * per reduced index).
  *
  * Values: float types are f32x4 / f64x2. Integer values (ArgMin indices) are i32x4 in float32
  * kernels and exact integers in f64x2 lanes in float64 kernels (two lanes each way). Truth values
@@ -43,6 +54,8 @@ import {
   type Stmt,
 } from '@symtensor/core-ir';
 import { encodeModule, FuncBuilder, Op, Simd, VOID } from './encoder.js';
+import { fuseLoops, isLoopIndex } from './fuse.js';
+import { forEachExpr, forEachStmt } from './ir-walk.js';
 import { expF32, f32x4, f64x2, i32x4, logF32, sinCosF32 } from './vmath.js';
 
 /** Why a kernel stays on the JavaScript path (not a user-facing error: the cache catches it). */
@@ -112,21 +125,21 @@ function shiftedFold(k: LoweredKernel, reduction: Reduction | undefined): Shifte
     k.state[0]?.size !== 1
   )
     return undefined;
-  // The else-branch may read m and f, but no other value of the pair: pass two does not compute them.
+  // The else-branch may read m and f, but no other value of the pair (nor a local array, as a
+  // wide weight computed from j-variables is): pass two does not compute them.
   const prefix = k.pair.slice(0, n - 3);
   const prefixIds = new Set<number>();
-  const collect = (stmts: readonly Stmt[]): void => {
-    for (const s of stmts) {
-      if (s.t === 'let' || s.t === 'var') prefixIds.add(s.id);
-      if (s.t === 'for') collect(s.body);
-      if (s.t === 'if') {
-        collect(s.then);
-        collect(s.else);
-      }
-    }
-  };
-  collect(prefix);
+  const prefixArrays = new Set<number>();
+  forEachStmt(prefix, (s) => {
+    if (s.t === 'let' || s.t === 'var') prefixIds.add(s.id);
+    if (s.t === 'array') prefixArrays.add(s.arr);
+  });
   if (readsAny(fold.else, prefixIds)) return undefined;
+  let readsArray = false;
+  forEachExpr(fold.else, (e) => {
+    if (e.t === 'arr' && prefixArrays.has(e.arr)) readsArray = true;
+  });
+  if (readsArray) return undefined;
   return { prefix, max, value, common: fold.else };
 }
 
@@ -146,7 +159,7 @@ export function generateWasm(
   accumulator: string,
   options: WasmOptions = {},
 ): WasmKernel {
-  return new Generator(k, dtype, accumulator, options).generate();
+  return new Generator(fuseLoops(k), dtype, accumulator, options).generate();
 }
 
 class Generator {
@@ -156,12 +169,23 @@ class Generator {
   private readonly f: FuncBuilder;
   private readonly imports: ScalarMath[] = [];
   private readonly varTypes = new Map<number, ScalarType>();
-  private readonly vals = new Map<number, number>();
-  private readonly loops = new Map<number, number>();
+  private vals = new Map<number, number>();
+  /** Per loop being emitted as a wasm loop, its index local and the index's last value. */
+  private readonly loops = new Map<number, { readonly local: number; readonly last: number }>();
   /** Per loop being emitted, the constant added to its index local (see `loop`). */
   private readonly unrolled = new Map<number, number>();
   /** State locals by `slot,copy,index`. */
   private readonly stateLocals = new Map<string, number>();
+  /**
+   * The state slots indexed by loops (wide outputs: a Sum of more than core-ir's unroll limit
+   * components, a wide weight of the LogSumExp family, KMin with large K x D), by slot: the byte
+   * addresses of their cells, copy 0 then copy 1, one v128 per element. Loops index them from
+   * their counter (see `address`); slots of constant indices stay in locals.
+   */
+  private readonly stateCells = new Map<number, readonly [number, number]>();
+  /** Cells of the local arrays (one v128 per element), and their element types. */
+  private readonly arrayCells = new Map<number, number>();
+  private readonly arrayTypes = new Map<number, ScalarType>();
   /**
    * Memory cells of the row statements' lets, by id. The pair reads them from memory like the
    * i-variables and parameters: TurboFan otherwise sinks a row value's computation (e.g. the
@@ -170,6 +194,12 @@ class Generator {
    */
   private readonly rowCells = new Map<number, number>();
   private inRow = false;
+  private pinAt: number | undefined;
+  /**
+   * While the body of an interleaved loop is emitted (see `interleave`): the locals holding the
+   * state elements it reads and assigns for one iteration, by `slot,copy`.
+   */
+  private held: Map<string, number> | undefined;
   /**
    * Whether the statements being emitted run without an `any_true` test of their mask. core-ir's
    * reductions put the rare case of a fold in a then-branch without else (a new minimum, a value
@@ -224,20 +254,26 @@ class Generator {
 
   generate(): WasmKernel {
     const { k, f } = this;
-    const walk = (stmts: readonly Stmt[]): void => {
-      for (const s of stmts) {
-        if (s.t === 'let' || s.t === 'var') this.varTypes.set(s.id, s.ty);
-        if (s.t === 'array' || s.t === 'store') throw new WasmUnsupported('local arrays');
-        if (s.t === 'stset' && s.idx.terms.length > 0)
-          throw new WasmUnsupported('loop-indexed reduction state');
-        if (s.t === 'for') walk(s.body);
-        if (s.t === 'if') {
-          walk(s.then);
-          walk(s.else);
-        }
+    const program = [k.row, k.init, k.pair, k.merge, k.finalize].flat();
+    const arraySizes = new Map<number, number>();
+    const wide = new Set<number>();
+    forEachStmt(program, (s) => {
+      if (s.t === 'let' || s.t === 'var') this.varTypes.set(s.id, s.ty);
+      if (s.t === 'array') {
+        this.arrayTypes.set(s.arr, s.ty);
+        arraySizes.set(s.arr, s.size);
       }
-    };
-    [k.row, k.init, k.pair, k.merge, k.finalize].forEach(walk);
+      if (s.t === 'stset' && s.idx.terms.length > 0) wide.add(s.slot);
+    });
+    forEachExpr(program, (e) => {
+      if (e.t === 'st' && e.idx.terms.length > 0) wide.add(e.slot);
+    });
+    // First in the cells, below the constants: the module's data segment (the constants) skips them.
+    for (const slot of [...wide].sort((a, b) => a - b)) {
+      const size = k.state[slot]!.size;
+      this.stateCells.set(slot, [f.cellBlock(size), f.cellBlock(size)]);
+    }
+    for (const [arr, size] of arraySizes) this.arrayCells.set(arr, f.cellBlock(size));
     const g = f.local('i32');
     const t0 = f.local('i32');
     const t1 = f.local('i32');
@@ -280,7 +316,16 @@ class Generator {
     this.swap = 1;
     this.stmts(k.init, undefined);
     if (this.shifted) this.twoPassTile(this.shifted, t0, t1);
-    else this.jLoop(t0, t1, () => this.stmts(k.pair, undefined));
+    else {
+      const split = interleavable(k.pair, this.bytes);
+      this.jLoop(
+        t0,
+        t1,
+        () => this.stmts(k.pair, undefined),
+        undefined,
+        split && ((n) => this.interleave(split, n)),
+      );
+    }
     this.swap = 0;
     this.stmts(k.merge, undefined);
     f.get(t1).set(t0);
@@ -308,8 +353,15 @@ class Generator {
   /**
    * `for (j = t0; j < t1; j++) body(u)`, `J_UNROLL` indices per pass and the rest one by one: the
    * body reads index j + u (`jOffset`), and `advance(n)` moves its own pointers past n indices.
+   * `pass(n)`, when given, emits a pass of n > 1 indices instead of n bodies.
    */
-  private jLoop(t0: number, t1: number, body: (u: number) => void, advance?: (n: number) => void): void {
+  private jLoop(
+    t0: number,
+    t1: number,
+    body: (u: number) => void,
+    advance?: (n: number) => void,
+    pass?: (n: number) => void,
+  ): void {
     const { f, k } = this;
     const j = this.jLocal;
     f.get(t0).set(j);
@@ -330,10 +382,12 @@ class Generator {
         .get(t1)
         .op(Op.i32GeU)
         .br(1, true);
-      for (let u = 0; u < unroll; u++) {
-        this.jOffset = u;
-        body(u);
-      }
+      if (pass && unroll > 1) pass(unroll);
+      else
+        for (let u = 0; u < unroll; u++) {
+          this.jOffset = u;
+          body(u);
+        }
       this.jOffset = 0;
       f.get(j).i32(unroll).op(Op.i32Add).set(j);
       k.inputs.forEach((v, n) => {
@@ -429,10 +483,21 @@ class Generator {
           this.value(s.e, this.kindOfType(this.varTypes.get(s.id) ?? 'f'));
           this.assign(this.val(s.id), mask);
           break;
-        case 'stset':
-          this.value(s.e, this.kindOfType(this.k.state[s.slot]!.ty));
-          this.assign(this.stateLocal(s.slot, s.copy, s.idx.offset), mask);
+        case 'stset': {
+          const kind = this.kindOfType(this.k.state[s.slot]!.ty);
+          const cells = this.stateCells.get(s.slot);
+          const copy = (s.copy ^ this.swap) as 0 | 1;
+          const held = this.held?.get(`${s.slot},${copy}`);
+          if (held !== undefined) {
+            this.value(s.e, kind);
+            this.assign(held, mask);
+          } else if (cells) this.storeElement(cells[copy], s.idx, s.e, kind, mask);
+          else {
+            this.value(s.e, kind);
+            this.assign(this.stateLocal(s.slot, s.copy, s.idx.offset), mask);
+          }
           break;
+        }
         case 'out': {
           const o = this.k.outputs[s.out]!;
           const at = 16 * this.address(this.outBase[s.out]!, s.idx, 16);
@@ -476,10 +541,37 @@ class Generator {
           break;
         }
         case 'array':
+          // Its cells are laid out once (see `generate`); every element is stored before it is read.
+          break;
         case 'store':
-          throw new WasmUnsupported('local arrays');
+          this.storeElement(
+            this.arrayCells.get(s.arr)!,
+            s.idx,
+            s.e,
+            this.kindOfType(this.arrayTypes.get(s.arr) ?? 'f'),
+            mask,
+          );
+          break;
       }
     }
+  }
+
+  /** Stores `e` into element `idx` of the cells at `cells`, only in the lanes of `mask` when there is one. */
+  private storeElement(cells: number, idx: Idx, e: Expr, kind: Kind, mask: number | undefined): void {
+    const { f } = this;
+    const at = cells + 16 * this.address(undefined, idx, 16);
+    this.value(e, kind);
+    if (mask !== undefined) {
+      this.address(undefined, idx, 16);
+      f.simdMem(Simd.load, 4, at).get(mask).simd(Simd.bitselect);
+    }
+    f.simdMem(Simd.store, 4, at);
+  }
+
+  /** Pushes element `idx` of the cells at `cells`. */
+  private loadElement(cells: number, idx: Idx): void {
+    const at = cells + 16 * this.address(undefined, idx, 16);
+    this.f.simdMem(Simd.load, 4, at);
   }
 
   /**
@@ -492,7 +584,7 @@ class Generator {
    * result may differ from the sequential sum in the last bits, within the sum's rounding error.)
    * A full unroll measured slower: TurboFan then schedules all the loads first and spills.
    */
-  private loop(s: Stmt & { t: 'for' }, mask: number | undefined): void {
+  private loop(s: Stmt & { t: 'for' }, mask: number | undefined, copies?: Map<number, number>[]): void {
     const { f } = this;
     const sum = partialSum(s.body);
     const blocks = Math.floor(s.n / UNROLL);
@@ -505,26 +597,29 @@ class Generator {
         f.set(partials[p]!);
       }
     }
-    const iteration = (u: number) => {
+    const iteration = (u: number, m: number | undefined) => {
       this.unrolled.set(s.loop, u);
       if (partials.length > 0) this.vals.set(sum!, partials[u % UNROLL]!);
-      this.stmts(s.body, mask);
+      if (copies) this.interleaved(s.body, copies);
+      else this.stmts(s.body, m);
     };
     if (blocks > 0) {
+      const pinned = copies ? this.pinCopies(s.body, copies) : this.pin(s.body, mask);
       const l = f.local('i32');
-      this.loops.set(s.loop, l);
+      this.loops.set(s.loop, { local: l, last: (blocks - 1) * UNROLL });
       f.i32(0).set(l);
       f.op(Op.block, VOID).op(Op.loop, VOID);
       f.get(l)
         .i32(blocks * UNROLL)
         .op(Op.i32GeS)
         .br(1, true);
-      for (let u = 0; u < UNROLL; u++) iteration(u);
+      for (let u = 0; u < UNROLL; u++) iteration(u, pinned.mask);
       f.get(l).i32(UNROLL).op(Op.i32Add).set(l);
       f.br(0).op(Op.end, Op.end);
       this.loops.delete(s.loop);
+      for (const [id, local] of pinned.vals) this.vals.set(id, local);
     }
-    for (let at = blocks * UNROLL; at < s.n; at++) iteration(at);
+    for (let at = blocks * UNROLL; at < s.n; at++) iteration(at, mask);
     this.unrolled.delete(s.loop);
     if (partials.length === 0) return;
     // Pairwise: ((p0 + p1) + (p2 + p3)).
@@ -541,6 +636,137 @@ class Generator {
     };
     combine(0, UNROLL);
     this.assign(partials[0]!, mask);
+  }
+
+  /**
+   * Before a loop: the values its body reads but neither declares nor assigns (a kernel value
+   * that multiplies a wide weight, a branch's mask) go through a memory cell, stored and loaded
+   * back into a fresh local that the body reads. TurboFan otherwise sinks their computation into
+   * the loop, which runs it at every pass (the exp of a Gaussian kernel times a weight of 200
+   * components: 2.2 times slower on one thread); a load is never recomputed. Returns the mask's
+   * fresh local and, by id, the locals to restore after the loop.
+   */
+  private pin(
+    body: readonly Stmt[],
+    mask: number | undefined,
+  ): { mask: number | undefined; vals: Map<number, number> } {
+    const { f } = this;
+    const inner = new Set<number>();
+    forEachStmt(body, (s) => {
+      if (s.t === 'let' || s.t === 'var' || s.t === 'set') inner.add(s.id);
+    });
+    const outer = new Set<number>();
+    forEachExpr(body, (e) => {
+      if (e.t === 'ref' && !inner.has(e.id) && !this.rowCells.has(e.id) && this.vals.has(e.id))
+        outer.add(e.id);
+    });
+    const through = (local: number): number => {
+      const at = this.pinCell();
+      f.i32(0).get(local).simdMem(Simd.store, 4, at);
+      const fresh = f.local('v128');
+      f.loadCell(at).set(fresh);
+      return fresh;
+    };
+    const vals = new Map<number, number>();
+    for (const id of outer) {
+      const local = this.vals.get(id)!;
+      vals.set(id, local);
+      this.vals.set(id, through(local));
+    }
+    return { mask: mask === undefined ? undefined : through(mask), vals };
+  }
+
+  /** `pin` for each copy of an interleaved loop's body (whose value maps are dropped afterwards). */
+  private pinCopies(
+    body: readonly Stmt[],
+    copies: Map<number, number>[],
+  ): { mask: undefined; vals: Map<number, number> } {
+    const base = this.vals;
+    for (const vals of copies) {
+      this.vals = vals;
+      this.pin(body, undefined);
+    }
+    this.vals = base;
+    return { mask: undefined, vals: new Map() };
+  }
+
+  /**
+   * A pass over n reduced indices of a pair of the `interleavable` shape: the prefix for each
+   * index (its values in a value map of its own), then one loop whose iteration runs the body for
+   * each index in turn (`interleaved`). The same operations in the same order per state element
+   * as n passes of the whole pair, with the state element loaded and stored once per iteration
+   * instead of n times.
+   */
+  private interleave(split: Interleavable, n: number): void {
+    const base = this.vals;
+    const declared = new Set<number>();
+    forEachStmt(this.k.pair, (s) => {
+      if (s.t === 'let' || s.t === 'var') declared.add(s.id);
+    });
+    const copies = Array.from({ length: n }, () => {
+      const vals = new Map(base);
+      for (const id of declared) vals.delete(id);
+      return vals;
+    });
+    copies.forEach((vals, u) => {
+      this.vals = vals;
+      this.jOffset = u;
+      this.stmts(split.prefix, undefined);
+    });
+    this.vals = base;
+    this.jOffset = 0;
+    this.loop(split.loop, undefined, copies);
+  }
+
+  /**
+   * One iteration of an interleaved loop (index k): the state elements k that the body touches
+   * loaded into locals (`held`; all of them first, as the body may touch one in a branch only),
+   * the body per reduced index, and the assigned elements stored back.
+   */
+  private interleaved(body: readonly Stmt[], copies: Map<number, number>[]): void {
+    const { f } = this;
+    const touched = new Map<string, { slot: number; copy: 0 | 1; idx: Idx; assigned: boolean }>();
+    const touch = (slot: number, c: 0 | 1, idx: Idx, assigned: boolean) => {
+      const copy = (c ^ this.swap) as 0 | 1;
+      const key = `${slot},${copy}`;
+      const t = touched.get(key) ?? { slot, copy, idx, assigned: false };
+      t.assigned ||= assigned;
+      touched.set(key, t);
+    };
+    forEachExpr(body, (e) => {
+      if (e.t === 'st') touch(e.slot, e.copy, e.idx, false);
+    });
+    forEachStmt(body, (s) => {
+      if (s.t === 'stset') touch(s.slot, s.copy, s.idx, true);
+    });
+    const held = new Map<string, number>();
+    for (const [key, t] of touched) {
+      const local = f.local('v128');
+      this.loadElement(this.stateCells.get(t.slot)![t.copy], t.idx);
+      f.set(local);
+      held.set(key, local);
+    }
+    const base = this.vals;
+    this.held = held;
+    copies.forEach((vals, u) => {
+      this.vals = vals;
+      this.jOffset = u;
+      this.stmts(body, undefined);
+    });
+    this.held = undefined;
+    this.vals = base;
+    this.jOffset = 0;
+    for (const [key, t] of touched) {
+      if (!t.assigned) continue;
+      const at = this.stateCells.get(t.slot)![t.copy] + 16 * this.address(undefined, t.idx, 16);
+      f.get(held.get(key)!).simdMem(Simd.store, 4, at);
+    }
+  }
+
+  /** A cell for `pin`; one serves every pinned value (each is loaded right after it is stored). */
+  private pinCell(): number {
+    if (this.pinAt === undefined) this.pinAt = this.f.cell();
+    return this.pinAt;
   }
 
   /** Stores the value on the stack into `local`, only in the lanes of `mask` when there is one. */
@@ -577,13 +803,17 @@ class Generator {
   /**
    * Pushes `base + (loop terms) * scale` (base a local, or the constant 0 when undefined) and
    * returns the index's constant part (its offset, plus the terms of unrolled loops), which the
-   * caller puts into the memarg offset (times `scale`).
+   * caller puts into the memarg offset (times `scale`). The memarg offset is unsigned and the
+   * address is not wrapped: a term of negative stride (KMin's insertion loop runs down its K
+   * slots) would make the pushed part negative, so its lowest value, at the loop's last index,
+   * is moved from the returned constant into the pushed part.
    */
   private address(base: number | undefined, idx: Idx, scale: number): number {
     const { f } = this;
     if (base === undefined) f.i32(0);
     else f.get(base);
     let offset = idx.offset;
+    let bias = 0;
     for (const [loop, stride] of idx.terms) {
       offset += stride * (this.unrolled.get(loop) ?? 0);
       const l = this.loops.get(loop);
@@ -591,11 +821,13 @@ class Generator {
         if (this.unrolled.has(loop)) continue;
         throw new WasmUnsupported(`loop ${loop} used outside its body`);
       }
-      f.get(l)
+      f.get(l.local)
         .i32(stride * scale)
         .op(Op.i32Mul, Op.i32Add);
+      if (stride < 0) bias -= stride * l.last;
     }
-    return offset;
+    if (bias > 0) f.i32(bias * scale).op(Op.i32Add);
+    return offset - bias;
   }
 
   /** Pushes the index value as an i32. */
@@ -633,7 +865,7 @@ class Generator {
       case 'st':
         return this.kindOfType(this.k.state[e.slot]!.ty);
       case 'arr':
-        throw new WasmUnsupported('local arrays');
+        return this.kindOfType(this.arrayTypes.get(e.arr) ?? 'f');
       case 'cast':
         return this.kindOfType(e.to);
       case 'alu':
@@ -717,17 +949,23 @@ class Generator {
         else f.get(this.val(e.id));
         return this.kindOf(e);
       }
-      case 'st':
-        if (e.idx.terms.length > 0) throw new WasmUnsupported('loop-indexed reduction state');
-        f.get(this.stateLocal(e.slot, e.copy, e.idx.offset));
+      case 'st': {
+        const cells = this.stateCells.get(e.slot);
+        const copy = (e.copy ^ this.swap) as 0 | 1;
+        const held = this.held?.get(`${e.slot},${copy}`);
+        if (held !== undefined) f.get(held);
+        else if (cells) this.loadElement(cells[copy], e.idx);
+        else f.get(this.stateLocal(e.slot, e.copy, e.idx.offset));
         return this.kindOf(e);
+      }
       case 'in':
         // Loaded at each use, in the j loop too: a load is one instruction, a value held across
         // the loop would take one of the 16 xmm registers (and be spilled and reloaded anyway).
         this.load(e.input, e.idx);
         return 'F';
       case 'arr':
-        throw new WasmUnsupported('local arrays');
+        this.loadElement(this.arrayCells.get(e.arr)!, e.idx);
+        return this.kindOf(e);
       case 'ix':
         this.index(e.idx);
         if (this.f32) f.op(Op.f32ConvertI32S).simd(Simd.f32x4Splat);
@@ -1053,6 +1291,20 @@ class Generator {
  */
 const J_UNROLL = 4;
 
+/**
+ * The longest loop `Generator.interleave` runs, in bytes of a component per lane (112 float32 or
+ * 56 float64 components). Interleaved, the loop reads the j-data rows of J_UNROLL reduced indices
+ * side by side, component by component, instead of one row after the other. Measured (`K @ V`
+ * with a Gaussian K, N = 1e4, 2 threads, minimum of 3 to 5 alternated runs, interleaved against
+ * one loop per index): float32 V of 64, 100, 112 columns 1.7, 1.5, 1.5 times faster; 128, 150,
+ * 200 columns 1.1, 1.5, 2 times slower; float64 56 columns 1.3 times faster, 100 columns 2 times
+ * slower: rows of 512 bytes and more are slow side by side. Interleaving 100 columns at a time was
+ * as slow, so it is the rows' length that counts (why was not found; the development VM has no
+ * hardware counters). With less j data (float32, N = 4e3) 200 columns still ran 1.3 times faster
+ * interleaved, with more (N = 4e4) 64 columns 1.6 times.
+ */
+const INTERLEAVE_LIMIT = 448;
+
 /** Iterations of a counted loop per pass of the generated loop (see `Generator.loop`). */
 const UNROLL = 4;
 
@@ -1073,25 +1325,52 @@ function partialSum(body: readonly Stmt[]): number | undefined {
   return readsAny(others, new Set([v])) ? undefined : v;
 }
 
+/** A pair that `Generator.interleave` can run several reduced indices of in one loop. */
+interface Interleavable {
+  /** Statements that compute values only (no state, no array). */
+  readonly prefix: readonly Stmt[];
+  /** The last statement: a loop that touches state only at its own index k. */
+  readonly loop: Stmt & { t: 'for' };
+}
+
+/**
+ * The pair as prefix and loop, if it is `...values; for k { body }` where the body reads and
+ * assigns state at index k only (element k of each slot, as a Sum's fold or a wide Min), assigns
+ * no var of the prefix, and holds no nested loop nor local array; undefined otherwise. Such a
+ * loop's iteration k for index j + 1 depends on nothing but its iteration k for index j, so the
+ * iterations of several indices can run interleaved, k by k.
+ */
+function interleavable(pair: readonly Stmt[], bytes: number): Interleavable | undefined {
+  const loop = pair[pair.length - 1];
+  if (loop?.t !== 'for' || loop.n * bytes > INTERLEAVE_LIMIT) return undefined;
+  const prefix = pair.slice(0, -1);
+  let ok = prefix.every((s) => s.t === 'let' || s.t === 'var');
+  forEachExpr(prefix, (e) => {
+    if (e.t === 'st' || e.t === 'arr') ok = false;
+  });
+  const declared = new Set<number>();
+  forEachStmt(loop.body, (s) => {
+    if (s.t === 'let' || s.t === 'var') declared.add(s.id);
+    if (s.t === 'for' || s.t === 'array' || s.t === 'store' || s.t === 'out') ok = false;
+    if (s.t === 'stset' && !isLoopIndex(s.idx, loop.loop)) ok = false;
+  });
+  forEachStmt(loop.body, (s) => {
+    if (s.t === 'set' && !declared.has(s.id)) ok = false;
+  });
+  forEachExpr(loop.body, (e) => {
+    if ((e.t === 'st' && !isLoopIndex(e.idx, loop.loop)) || e.t === 'arr') ok = false;
+  });
+  return ok ? { prefix, loop } : undefined;
+}
+
 /** Parameters of `k` before the input and output pointers: groups, reduced, tile, scratch. */
 const PARAMS = 4;
 
 /** Whether the statements read any of the ids (a `ref` anywhere in their expressions). */
 function readsAny(stmts: readonly Stmt[], ids: ReadonlySet<number>): boolean {
-  const inExpr = (e: Expr): boolean =>
-    (e.t === 'ref' && ids.has(e.id)) ||
-    (e.t === 'alu' && e.args.some(inExpr)) ||
-    (e.t === 'cast' && inExpr(e.e));
-  return stmts.some((s) => {
-    switch (s.t) {
-      case 'for':
-        return readsAny(s.body, ids);
-      case 'if':
-        return inExpr(s.cond) || readsAny(s.then, ids) || readsAny(s.else, ids);
-      case 'array':
-        return false;
-      default:
-        return inExpr(s.e);
-    }
+  let found = false;
+  forEachExpr(stmts, (e) => {
+    if (e.t === 'ref' && ids.has(e.id)) found = true;
   });
+  return found;
 }

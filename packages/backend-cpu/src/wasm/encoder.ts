@@ -175,18 +175,35 @@ export class FuncBuilder {
     return this.cellBase + 16 * (this.cells.push(undefined) - 1);
   }
 
+  /** `n` consecutive fresh scratch cells; returns the byte address of the first. */
+  cellBlock(n: number): number {
+    const at = this.cellBase + 16 * this.cells.length;
+    for (let k = 0; k < n; k++) this.cells.push(undefined);
+    return at;
+  }
+
   /** The end of the cells (a byte address): callers' data goes after it. */
   get cellEnd(): number {
     return this.cellBase + 16 * this.cells.length;
   }
 
-  /** Initial memory image of the cells, from `cellBase` (constants filled in, scratch cells zero). */
-  cellImage(): Uint8Array {
-    const image = new Uint8Array(16 * this.cells.length);
-    this.cells.forEach((c, k) => {
-      if (c) image.set(c, 16 * k);
-    });
-    return image;
+  /**
+   * Initial memory image of the cells, from the first constant to the last (`at`, a byte address;
+   * scratch cells between them zero). Scratch cells are written before they are read, so the
+   * ones outside that span, such as the wide state and local arrays laid out first, stay out of
+   * the module's bytes.
+   */
+  cellImage(): { readonly at: number; readonly bytes: Uint8Array } {
+    const first = this.cells.findIndex((c) => c !== undefined);
+    if (first < 0) return { at: this.cellBase, bytes: new Uint8Array(0) };
+    let last = this.cells.length - 1;
+    while (this.cells[last] === undefined) last--;
+    const bytes = new Uint8Array(16 * (last + 1 - first));
+    for (let k = first; k <= last; k++) {
+      const c = this.cells[k];
+      if (c) bytes.set(c, 16 * (k - first));
+    }
+    return { at: this.cellBase + 16 * first, bytes };
   }
 
   /** Pushes the v128 stored in the cell at byte address `at`. */
@@ -379,12 +396,12 @@ export function encodeModule(parts: ModuleParts): Uint8Array<ArrayBuffer> {
   section(7, exports);
   section(10, [1, ...body.encode()]);
   const image = body.cellImage();
-  if (image.length > 0) {
+  if (image.bytes.length > 0) {
     const data: number[] = [1, 0x00, Op.i32Const];
-    sleb(data, body.cellBase);
+    sleb(data, image.at);
     data.push(Op.end);
-    uleb(data, image.length);
-    for (const b of image) data.push(b);
+    uleb(data, image.bytes.length);
+    for (const b of image.bytes) data.push(b);
     section(11, data);
   }
   return Uint8Array.from(out);
