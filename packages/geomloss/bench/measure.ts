@@ -1,9 +1,12 @@
 /**
- * Shared by the bench scripts: the peers' 3D inputs (uniform(301), uniform(302) of
- * shared/reference/peers.md) and one timed forward + backward evaluation of a Sinkhorn divergence.
+ * Shared by the bench scripts: the 3D inputs and one timed forward + backward evaluation of a
+ * Sinkhorn divergence. Clouds `'peers'`: uniform(301) and uniform(302) of
+ * shared/reference/peers.md, two samples of one distribution, whose divergence is small (sampling
+ * noise), so relative gaps on it are large. Clouds `'cube-blob'`: the same uniform cube against a
+ * Gaussian blob, 0.5 + 0.15 normal(302), a transport problem with a divergence far from zero.
  */
 
-import { uniform } from '@symtensor/core-ir/peer-inputs';
+import { normal, uniform } from '@symtensor/core-ir/peer-inputs';
 import { grad, tensor } from '@symtensor/lazytensor';
 import { type MultiscaleReport, type SamplesLossOptions, samplesLoss } from '../src/index.js';
 
@@ -14,15 +17,24 @@ export interface Measurement {
   report?: MultiscaleReport;
 }
 
+export type Clouds = 'peers' | 'cube-blob';
+
+/** The two point clouds, [N, 3] each, in float32 (the generator's precision). */
+export function cloudsOf(clouds: Clouds, N: number): [Float32Array, Float32Array] {
+  const x = uniform(301, N, 3);
+  if (clouds === 'peers') return [x, uniform(302, N, 3)];
+  return [x, normal(302, N, 3).map((v) => 0.5 + 0.15 * v)];
+}
+
 export async function forwardBackward(
   N: number,
   dtype: 'float32' | 'float64',
   options: Omit<SamplesLossOptions, 'potentials' | 'onMultiscale'>,
+  clouds: Clouds = 'peers',
 ): Promise<Measurement> {
-  const data = (seed: number) =>
-    dtype === 'float32' ? uniform(seed, N, 3) : Float64Array.from(uniform(seed, N, 3));
-  const x = tensor(data(301), [N, 3], { dtype, requiresGrad: true });
-  const y = tensor(data(302), [N, 3], { dtype });
+  const data = cloudsOf(clouds, N).map((c) => (dtype === 'float32' ? c : Float64Array.from(c)));
+  const x = tensor(data[0]!, [N, 3], { dtype, requiresGrad: true });
+  const y = tensor(data[1]!, [N, 3], { dtype });
   let report: MultiscaleReport | undefined;
   const multiscale =
     options.backend === 'multiscale' ? { onMultiscale: (r: MultiscaleReport) => (report = r) } : {};

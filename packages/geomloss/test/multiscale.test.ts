@@ -6,7 +6,7 @@
  * on purpose (coarse iterations on clusters), and the values must stay within 1%.
  */
 
-import { uniform as peerUniform } from '@symtensor/core-ir/peer-inputs';
+import { normal as peerNormal, uniform as peerUniform } from '@symtensor/core-ir/peer-inputs';
 import { grad, memory, tensor, UnsupportedError, ValueError } from '@symtensor/lazytensor';
 import { describe, expect, it } from 'vitest';
 import { type MultiscaleReport, type SamplesLossOptions, samplesLoss } from '../src/index.js';
@@ -71,10 +71,21 @@ describe.each([{ reach: undefined }, { reach: 0.5 }])(
   },
 );
 
-it('3D, N = M = 1000, blur 0.05, scaling 0.9 (float32, default clusters): within 1% of online', async () => {
-  const n = 1000;
+/**
+ * The issue's agreement check at its size. Scaling 0.9, not GeomLoss's default 0.5: at 0.5 both
+ * schedules stop short of the converged value, by different amounts, so their gap measures the
+ * schedules, not the multiscale approximation. Measured on these clouds at N = M = 5000 (float32):
+ * converged (tol 1e-5) online 0.0313029 and multiscale 0.0313029; scaling 0.5 online -10.2% and
+ * multiscale -4.5% from it; 0.7: -3.5% and -1.9%; 0.9: -0.42% and -0.27% (at N = 20000, 0.9: a
+ * 0.16% gap; 0.5: 7.9%). `bench/multiscale-agreement.ts` prints the gaps.
+ */
+it('3D clouds of 20k points (a cube and a blob), blur 0.05, scaling 0.9 (float32): multiscale within 1% of online', async () => {
+  const n = 20_000;
   const x = tensor(peerUniform(301, n, 3), [n, 3]);
-  const y = tensor(peerUniform(302, n, 3), [n, 3]);
+  const y = tensor(
+    peerNormal(302, n, 3).map((v) => 0.5 + 0.15 * v),
+    [n, 3],
+  );
   let report: MultiscaleReport | undefined;
   const options = { blur: 0.05, scaling: 0.9 };
   const online = await (await samplesLoss(options)(x, y)).item();
@@ -82,8 +93,10 @@ it('3D, N = M = 1000, blur 0.05, scaling 0.9 (float32, default clusters): within
     await samplesLoss({ ...options, backend: 'multiscale', onMultiscale: (r) => (report = r) })(x, y)
   ).item();
   expect(Math.abs(multi - online)).toBeLessThanOrEqual(0.01 * online);
-  expect(report!.blocks!.xy.keptPairs).toBeLessThan(0.5 * report!.blocks!.xy.allPairs);
-});
+  // A real multiscale run: clusters, and cut blocks.
+  expect(report!.clusters[0]).toBeLessThan(n / 4);
+  expect(report!.blocks!.xy.keptPairs).toBeLessThan(report!.blocks!.xy.allPairs);
+}, 600_000);
 
 describe('multiscale refuses what it cannot do', () => {
   const x = f64(uniform(95, 40), [10, 4]);

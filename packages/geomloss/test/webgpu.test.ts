@@ -6,22 +6,16 @@
  */
 import { cpu } from '@symtensor/backend-cpu';
 import { webgpu } from '@symtensor/backend-webgpu';
-import { type Backend, BackendUnavailableError } from '@symtensor/core-ir';
+import type { Backend } from '@symtensor/core-ir';
 import { uniform } from '@symtensor/core-ir/peer-inputs';
+import { backendOrReason } from '@symtensor/core-ir/testing';
 import { grad, tensor } from '@symtensor/lazytensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type SamplesLossOptions, samplesLoss } from '../src/index.js';
 
-/** The GPU backend, or why there is none (the file then skips, visibly, with that reason). */
-async function openGpu(): Promise<Backend | string> {
-  try {
-    return await webgpu();
-  } catch (e) {
-    if (!(e instanceof BackendUnavailableError) || process.env.SYMTENSOR_REQUIRE_WEBGPU === '1') throw e;
-    return e.reason;
-  }
-}
-const gpu = await openGpu();
+const gpu = await backendOrReason(() => webgpu(), {
+  required: process.env.SYMTENSOR_REQUIRE_WEBGPU === '1',
+});
 const host = cpu();
 
 afterAll(async () => {

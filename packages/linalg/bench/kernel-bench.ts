@@ -1,6 +1,6 @@
 /**
  * Benchmark: kernel ridge solve (I + K) a = b and the top-5 eigenpairs of a Gaussian kernel, D = 3,
- * on the current backend (the CPU backend by default), against a dense JavaScript baseline
+ * on the backend named by `--backend` (the CPU backend by default), against a dense JavaScript baseline
  * (bench/dense-baseline.ts: the same CG / Lanczos on a stored float32 matrix) and SciPy on dense
  * matrices (imported from bench/scipy-reference.json, written by bench/scipy_reference.py on the
  * machine it names: never mixed with this run's timings). Inputs: peers.md's generator.
@@ -11,6 +11,8 @@
  *   ... --tasks product,ridge,eigen,grad   # which parts (default: product,ridge,eigen)
  *   ... --max-products P             # stop the ridge CG (and kernelSolve) after P iterations
  *   ... --no-dense                   # skip the dense baseline (it is skipped anyway above N = 2e4)
+ *   ... --backend webgpu             # cpu (default), webgpu or cuda
+ *   ... --precondition 200           # also solve the ridge with a rank-200 Nystrom preconditioner
  *
  * `product` times one product K @ v alone (after compiling the kernel on 1,000 points), the unit
  * every solver pays per iteration. `grad` times kernelSolve and one backward pass through it.
@@ -18,9 +20,17 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { normal, uniform } from '@symtensor/core-ir/peer-inputs';
-import { grad, type Tensor, tensor, Vi, Vj } from '@symtensor/lazytensor';
-import { aslinearoperator, cg, eigsh, kernelSolve, shiftOperator } from '../src/index.js';
+import { grad, type Tensor, tensor, useBackend, Vi, Vj } from '@symtensor/lazytensor';
+import {
+  aslinearoperator,
+  cg,
+  eigsh,
+  kernelSolve,
+  nystromPreconditioner,
+  shiftOperator,
+} from '../src/index.js';
 import { denseCg, denseGaussian, denseLanczos } from './dense-baseline.js';
+import { openBackend } from './open-backend.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -31,6 +41,9 @@ const N = Number(option('--n') ?? (args.includes('--large') ? 100_000 : 10_000))
 const tasks = new Set((option('--tasks') ?? 'product,ridge,eigen').split(','));
 const maxProducts = option('--max-products') === undefined ? undefined : Number(option('--max-products'));
 const dense = !args.includes('--no-dense') && N * N * 4 <= 1.6e9;
+const rank = option('--precondition') === undefined ? undefined : Number(option('--precondition'));
+const { backend, label } = await openBackend(option('--backend') ?? 'cpu');
+useBackend(backend);
 const [RIDGE_SIGMA, RIDGE_ALPHA, TOL, EIGEN_SIGMA, EIGEN_K] = [0.1, 1, 1e-5, 1, 5];
 
 interface ScipyRow {
@@ -69,7 +82,7 @@ const gaussian = (x: Tensor, sigma: number) =>
 const fmt = (s: number) => `${s.toFixed(2)} s`;
 
 console.log(
-  `# @symtensor/linalg benchmark, N = ${N}, D = 3, float32, node ${process.version}, load average ${loadavg().map((v) => v.toFixed(1))}`,
+  `# @symtensor/linalg benchmark, N = ${N}, D = 3, float32, backend ${label}, node ${process.version}, load average ${loadavg().map((v) => v.toFixed(1))}`,
 );
 // Ridge: x = uniform(611, (N, 3)), b = normal(612, (N,)), sigma 0.1, (K + I) a = b, tol 1e-5.
 const xr = uniform(611, N, 3);
@@ -107,6 +120,25 @@ if (tasks.has('ridge')) {
     console.log(
       `check   ridge vs SciPy's float64 direct solve: sum(a) ${(s.sum - (direct.sum as number)).toExponential(2)} off (a cancelling sum of ${N} entries), norm(a) ${(s.norm / (direct.norm as number) - 1).toExponential(2)} relative`,
     );
+}
+
+if (tasks.has('ridge') && rank !== undefined) {
+  const K = gaussian(xRidge, RIDGE_SIGMA);
+  const [P, tSketch] = await time(() => nystromPreconditioner(K, { rank, alpha: RIDGE_ALPHA, seed: 7 }));
+  const A = shiftOperator(aslinearoperator(K), RIDGE_ALPHA);
+  const [ridge, t] = await time(() =>
+    cg(A, tensor(br, [N]), {
+      tol: TOL,
+      preconditioner: P,
+      ...(maxProducts ? { maxIter: maxProducts } : {}),
+    }),
+  );
+  const s = stats(await ridge.x.data());
+  const kept = P.eigenvalues;
+  console.log(
+    `ridge   symtensor cg + Nystrom rank ${rank} (kept ${kept.length}, lambda ${kept[0]!.toFixed(1)} .. ${kept.at(-1)!.toFixed(2)}): sketch ${fmt(tSketch)} + solve ${fmt(t)} = ${fmt(tSketch + t)}, ${ridge.iterations} iterations, ${ridge.reason}, rel. residual ${ridge.residuals.at(-1)![0]!.toExponential(2)} (recomputed ${ridge.trueResiduals[0]!.toExponential(2)}), sum(a) ${s.sum.toFixed(6)}, norm(a) ${s.norm.toFixed(5)}`,
+  );
+  P.dispose();
 }
 
 if (tasks.has('eigen')) {
@@ -169,3 +201,4 @@ if (rows.length > 0) {
   console.log(`imported: SciPy ${skip ? `skipped at N = ${N}: ${skip.reason}` : `has no run at N = ${N}`}`);
 }
 console.log(`# load average at the end ${loadavg().map((v) => v.toFixed(1))}`);
+await backend.dispose();

@@ -12,6 +12,7 @@
  */
 
 export { referenceBackend } from '../interpret/reference-backend.js';
+export { backendOrReason } from './backend-or-reason.js';
 export type { ConformanceTest, TestContext, TestGroup } from './cases/common.js';
 export { type ConformanceSpecsOptions, conformanceSpecs } from './conformance-specs.js';
 export { EMPTY_VALUES } from './empty-values.js';
