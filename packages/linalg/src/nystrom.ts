@@ -142,8 +142,7 @@ export async function nystromPreconditioner(
   );
   // U^T v as (v^T U)^T: each output row then reduces over N contiguous entries of U, where
   // U^T @ v reads U by columns (30x slower on the CPU backend at N = 1e5, rank 200).
-  const apply = (v: Tensor) =>
-    v.add(basis.matmul(v.transpose().matmul(basis).transpose().mul(scale)));
+  const apply = (v: Tensor) => v.add(basis.matmul(v.transpose().matmul(basis).transpose().mul(scale)));
   const pre = new LinearOperator({
     shape: [N, N],
     dtype: op.dtype,
