@@ -3,19 +3,15 @@
  * reason, unless SYMTENSOR_REQUIRE_WEBGPU=1 (CI, which installs lavapipe): then "no adapter" is
  * a failure, so a broken driver install cannot pass as a skipped suite.
  */
-import { BackendUnavailableError } from '@symtensor/core-ir';
+import { backendOrReason } from '@symtensor/core-ir/testing';
 import { webgpu } from '../src/index.js';
 
 export const REQUIRE_WEBGPU = process.env.SYMTENSOR_REQUIRE_WEBGPU === '1';
 
 /** Undefined when WebGPU works here, else why not (tests then skip). */
 export async function webgpuUnavailable(): Promise<string | undefined> {
-  try {
-    const backend = await webgpu();
-    await backend.dispose();
-    return undefined;
-  } catch (e) {
-    if (e instanceof BackendUnavailableError && !REQUIRE_WEBGPU) return e.reason;
-    throw e;
-  }
+  const backend = await backendOrReason(() => webgpu(), { required: REQUIRE_WEBGPU });
+  if (typeof backend === 'string') return backend;
+  await backend.dispose();
+  return undefined;
 }
